@@ -1,0 +1,25 @@
+# Generates C++ sources for our own wire-compatible .proto files into one static library.
+set(TEE_PROTO_DIR ${PROJECT_SOURCE_DIR}/proto)
+set(TEE_PROTO_OUT ${PROJECT_BINARY_DIR}/proto)
+file(MAKE_DIRECTORY ${TEE_PROTO_OUT})
+get_target_property(TEE_GRPC_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
+
+set(TEE_PROTO_FILES deviceplugin/v1beta1/api.proto)
+set(TEE_PROTO_SRCS)
+foreach(proto ${TEE_PROTO_FILES})
+  string(REGEX REPLACE "\\.proto$" "" stem ${proto})
+  set(outs ${TEE_PROTO_OUT}/${stem}.pb.cc ${TEE_PROTO_OUT}/${stem}.pb.h
+           ${TEE_PROTO_OUT}/${stem}.grpc.pb.cc ${TEE_PROTO_OUT}/${stem}.grpc.pb.h)
+  add_custom_command(
+    OUTPUT ${outs}
+    COMMAND ${Protobuf_PROTOC_EXECUTABLE} -I ${TEE_PROTO_DIR} --cpp_out=${TEE_PROTO_OUT}
+            --grpc_out=${TEE_PROTO_OUT} --plugin=protoc-gen-grpc=${TEE_GRPC_PLUGIN}
+            ${TEE_PROTO_DIR}/${proto}
+    DEPENDS ${TEE_PROTO_DIR}/${proto}
+    COMMENT "protoc ${proto}")
+  list(APPEND TEE_PROTO_SRCS ${TEE_PROTO_OUT}/${stem}.pb.cc ${TEE_PROTO_OUT}/${stem}.grpc.pb.cc)
+endforeach()
+
+add_library(tee_proto STATIC ${TEE_PROTO_SRCS})
+target_include_directories(tee_proto SYSTEM PUBLIC ${TEE_PROTO_OUT})
+target_link_libraries(tee_proto PUBLIC gRPC::grpc++ protobuf::libprotobuf)

@@ -1,0 +1,25 @@
+// Provides the EPC unit device IDs: short, stable for the same hardware (the kubelet checkpoints
+// them), and with exactly one spelling per unit so duplicates cannot hide behind aliases.
+// Format: the unit index in lower-case base 36 without leading zeros ("0", "1", ..., "a", "10").
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tee::resources {
+
+std::string EpcDeviceId(uint32_t index);
+// Appends the ID to `out` without a temporary (used on the ListAndWatch hot path).
+void AppendEpcDeviceId(uint32_t index, std::string* out);
+// The index of a canonical ID, or nullopt for anything else (empty, leading zero, upper case,
+// other characters, overflow). Does not check against a plan's unit count.
+std::optional<uint32_t> ParseEpcDeviceId(std::string_view id);
+
+// A printable, bounded rendering of an untrusted ID for error messages: at most 64 characters,
+// bytes outside printable ASCII escaped as \xNN, "..." appended when cut.
+std::string QuoteIdForMessage(std::string_view id);
+
+}  // namespace tee::resources

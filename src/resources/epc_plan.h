@@ -1,0 +1,84 @@
+// Provides EpcPlan, the EPC resource as the kubelet sees it (fixed-size units, each a device with
+// a short stable ID and the NUMA node of its memory), and PlanEpcDevices, which derives it from an
+// Inventory. Pure logic: no I/O.
+// Thread safety: EpcPlan is an immutable value once built; share it as shared_ptr<const EpcPlan>.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "hw/inventory.h"
+
+namespace tee::resources {
+
+inline constexpr std::string_view kDefaultEpcResource = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
+inline constexpr uint64_t kMiB = uint64_t{1} << 20;
+
+struct EpcConfig {
+  std::string resource_name = std::string(kDefaultEpcResource);
+  uint64_t unit_bytes = kMiB;
+};
+
+// A run of consecutive unit indices whose memory sits on one NUMA node.
+struct UnitBlock {
+  int numa_node = -1;  // -1: no topology known
+  uint32_t first = 0;
+  uint32_t count = 0;
+  friend bool operator==(const UnitBlock&, const UnitBlock&) = default;
+};
+
+struct DeviceSpec {
+  std::string container_path;
+  std::string host_path;  // always the path on the host, never prefixed with --host-root
+  std::string permissions;
+  friend bool operator==(const DeviceSpec&, const DeviceSpec&) = default;
+};
+
+struct Mount {
+  std::string container_path;
+  std::string host_path;
+  bool read_only = false;
+  friend bool operator==(const Mount&, const Mount&) = default;
+};
+
+// What a container that holds any EPC units gets, independent of which units.
+struct ContainerEdits {
+  std::vector<DeviceSpec> devices;
+  std::vector<Mount> mounts;
+  std::vector<std::pair<std::string, std::string>> envs;  // sorted by name
+  friend bool operator==(const ContainerEdits&, const ContainerEdits&) = default;
+};
+
+struct EpcPlan {
+  std::string resource_name;
+  uint64_t unit_bytes = kMiB;
+  uint32_t unit_count = 0;
+  // Contiguous blocks covering [0, unit_count), ordered by `first`, NUMA nodes ascending.
+  std::vector<UnitBlock> blocks;
+  bool has_topology = false;  // devices carry a NUMA node
+  bool healthy = false;
+  std::string health_reason;  // why unhealthy ("" when healthy)
+  ContainerEdits container_edits;
+
+  // NUMA node of a unit (-1 without topology). REQUIRES: index < unit_count.
+  int NumaNodeOf(uint32_t index) const;
+};
+
+// InvalidArgument naming the value when `name` is not `<domain>/<name>` as Kubernetes requires for
+// extended resources (domain a DNS subdomain other than kubernetes.io, name a qualified name).
+absl::Status ValidateResourceName(std::string_view name);
+
+// Builds the plan: one unit per whole `unit_bytes` of EPC on each NUMA node (a partial unit is
+// dropped, so 93.5 MiB gives 93 units), healthy while inventory.SgxUsable(). InvalidArgument when
+// the config is bad (resource name, unit not a power of two between 1 MiB and 1 GiB).
+absl::StatusOr<EpcPlan> PlanEpcDevices(const hw::Inventory& inventory, const EpcConfig& config);
+
+// The device nodes, aliases, mounts and environment a container needs for SGX on this host.
+ContainerEdits PlanContainerEdits(const hw::Inventory& inventory);
+
+}  // namespace tee::resources

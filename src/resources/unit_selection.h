@@ -1,0 +1,52 @@
+// Provides UnitSelection, a set of EPC unit indices built from untrusted kubelet IDs in linear
+// time (a bitmap, no per-ID allocation), plus the allocation policy over it.
+// Thread safety: a UnitSelection is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "resources/epc_plan.h"
+
+namespace tee::resources {
+
+class UnitSelection {
+ public:
+  explicit UnitSelection(uint32_t unit_count);
+
+  // Adds the unit `id` names. InvalidArgument, with the ID quoted by QuoteIdForMessage, when it is
+  // not one of this plan's IDs ("unknown device ID \"x\"") or already in the set ("duplicate
+  // device ID \"x\"").
+  absl::Status Add(std::string_view id);
+  void AddIndex(uint32_t index);  // REQUIRES: index < unit_count
+  bool Contains(uint32_t index) const;
+  uint32_t size() const { return size_; }
+  uint32_t unit_count() const { return unit_count_; }
+  // Indices in ascending order.
+  std::vector<uint32_t> Indices() const;
+
+ private:
+  uint32_t unit_count_;
+  uint32_t size_ = 0;
+  std::vector<uint64_t> bits_;
+};
+
+// The edits for one container request. InvalidArgument when the selection is empty,
+// FailedPrecondition (with the plan's health reason) when SGX is not usable.
+absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan,
+                                                 const UnitSelection& units);
+
+// The kubelet's GetPreferredAllocation for one container: all of `must_include`, then the rest
+// from the one NUMA node whose free units can cover it (the one with most free units), else from
+// as few nodes as possible (largest first). Within a node, lowest indices first. Returns exactly
+// `size` indices, ascending. InvalidArgument when size < 1, size > available, must_include is not
+// inside available, or must_include has more than `size` units.
+absl::StatusOr<std::vector<uint32_t>> PreferUnits(const EpcPlan& plan,
+                                                  const UnitSelection& available,
+                                                  const UnitSelection& must_include,
+                                                  int64_t size);
+
+}  // namespace tee::resources
