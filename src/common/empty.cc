@@ -1,0 +1,1 @@
+// Placeholder translation unit for a concern that has only headers so far (removed once all land).
