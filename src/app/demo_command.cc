@@ -1,0 +1,175 @@
+// `demo`: the whole flow on a simulated node against the built-in kubelet emulator, narrated.
+// Exits 0 only when every step did what it should.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_join.h"
+#include "app/demo_narrator.h"
+#include "app/plugin_daemon.h"
+#include "app/subcommands.h"
+#include "common/byte_size.h"
+#include "hw/simulated_node.h"
+#include "kubelet_emulator.h"
+#include "observe/logging.h"
+
+namespace tee::app {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kWait{10000};
+
+struct DemoSettings {
+  std::string spec = "numa=4GiB,4GiB driver=in-kernel aesmd=on";
+  int64_t pod_units = 10;
+  std::string log_level = "warn";
+  bool keep = false;
+};
+
+std::string DescribeNuma(const emulator::ResourceView& view) {
+  std::map<int64_t, int> per_node;
+  for (const auto& device : view.devices) {
+    per_node[device.numa_nodes.empty() ? -1 : device.numa_nodes.front()]++;
+  }
+  std::vector<std::string> parts;
+  for (const auto& [node, count] : per_node) {
+    parts.push_back(node < 0 ? absl::StrCat(count, " without NUMA node")
+                             : absl::StrCat(count, " on NUMA node ", node));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+void NarrateAllocation(DemoNarrator& say, const v1beta1::ContainerAllocateResponse& response) {
+  for (const auto& device : response.devices()) {
+    say.Detail(absl::StrCat("device ", device.container_path(), " <- host ", device.host_path(),
+                            " (", device.permissions(), ")"));
+  }
+  for (const auto& mount : response.mounts()) {
+    say.Detail(absl::StrCat("mount  ", mount.container_path(), " <- host ", mount.host_path(),
+                            mount.read_only() ? " (ro)" : " (rw)"));
+  }
+  for (const auto& [name, value] : response.envs()) say.Detail(absl::StrCat("env    ", name, "=", value));
+}
+
+// The steps after the plugin registered: devices, a pod, a kubelet restart, another pod.
+void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const std::string& resource,
+                 const DemoSettings& settings) {
+  auto view = kubelet.Resource(resource);
+  say.Step("devices advertised through ListAndWatch");
+  say.Check(view && view->HealthyCount() > 0,
+            absl::StrCat(view ? view->devices.size() : 0, " devices, ",
+                         view ? view->HealthyCount() : 0, " Healthy (", view ? DescribeNuma(*view) : "",
+                         "); first message ", view ? view->last_message_bytes : 0, " bytes"));
+  if (!view || view->HealthyCount() == 0) return;
+
+  say.Step(absl::StrCat("a pod asks for ", settings.pod_units, " MiB of EPC"));
+  auto admitted = kubelet.AdmitContainer(resource, "default/enclave-app", "app", settings.pod_units);
+  say.Check(admitted.ok(), admitted.ok() ? absl::StrCat("preferred allocation and Allocate gave ",
+                                                        absl::StrJoin(admitted->device_ids, ","))
+                                         : admitted.status().ToString());
+  if (admitted.ok()) {
+    NarrateAllocation(say, admitted->response);
+    say.Check(!admitted->response.devices().empty(), "the container gets the SGX device nodes");
+  }
+
+  say.Step("the kubelet restarts (sockets wiped, new kubelet.sock)");
+  int before = view->registrations;
+  auto restart_started = std::chrono::steady_clock::now();
+  say.Check(kubelet.Restart().ok(), "kubelet emulator restarted");
+  auto again = kubelet.WaitFor(
+      resource,
+      [before](const emulator::ResourceView& v) {
+        return v.registrations > before && v.stream_open && v.list_and_watch_updates > 0;
+      },
+      kWait);
+  say.Check(again.has_value(), absl::StrCat("plugin re-registered and re-listed in ",
+                                            DemoNarrator::Since(restart_started)));
+
+  say.Step("a second pod after the restart");
+  auto second = kubelet.AdmitContainer(resource, "default/enclave-app-2", "app", settings.pod_units);
+  say.Check(second.ok(), second.ok() ? absl::StrCat("got ", absl::StrJoin(second->device_ids, ","),
+                                                    " (the first pod's units stay checkpointed)")
+                                     : second.status().ToString());
+}
+
+int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
+  DemoNarrator say;
+  const std::string host_root = work_dir + "/host";
+  const std::string plugin_dir = work_dir + "/device-plugins";
+  std::filesystem::create_directories(plugin_dir);
+
+  say.Step("simulating an SGX node: " + settings.spec);
+  auto node = hw::ParseSimulatedNodeSpec(settings.spec);
+  if (!node.ok()) return say.Fail("--spec: " + node.status().ToString());
+  if (auto status = hw::WriteSimulatedNode(host_root, *node); !status.ok()) {
+    return say.Fail(status.ToString());
+  }
+  say.Detail("host root " + host_root + ", CPUID dump " + host_root + "/cpuid.txt");
+
+  say.Step("starting the kubelet emulator on " + plugin_dir + "/kubelet.sock");
+  auto kubelet = emulator::KubeletEmulator::Start({.plugin_dir = plugin_dir});
+  if (!kubelet.ok()) return say.Fail(kubelet.status().ToString());
+
+  DaemonOptions options;
+  options.plugin_dir = plugin_dir;
+  options.host_root = host_root;
+  options.cpuid_dump = host_root + "/cpuid.txt";
+  options.handle_signals = false;
+  const std::string resource = options.epc.resource_name;
+
+  say.Step("starting tee-device-plugin serve");
+  auto started = std::chrono::steady_clock::now();
+  auto daemon = PluginDaemon::Create(options);
+  if (!daemon.ok()) return say.Fail(daemon.status().ToString());
+  std::thread serving([&daemon, &say] {
+    if (auto status = (*daemon)->Run(); !status.ok()) say.Fail("serve: " + status.ToString());
+  });
+  auto registered = (*kubelet)->WaitFor(
+      resource, [](const emulator::ResourceView& v) { return v.list_and_watch_updates > 0; }, kWait);
+  say.Check(registered.has_value(),
+            absl::StrCat("registered ", resource, " as endpoint ",
+                         registered ? registered->endpoint : "?", " and opened ListAndWatch in ",
+                         DemoNarrator::Since(started)));
+  if (registered) RunScenario(say, **kubelet, resource, settings);
+
+  say.Step("stopping the plugin");
+  (*daemon)->Stop();
+  serving.join();
+  say.Check(!std::filesystem::exists(plugin_dir + "/" + registered.value_or({}).endpoint),
+            "socket removed, streams closed");
+  return say.Summary();
+}
+
+}  // namespace
+
+int RunDemo(int argc, char** argv) {
+  DemoSettings settings;
+  CLI::App app("Run the plugin on a simulated SGX node against the built-in kubelet emulator",
+               "demo");
+  app.add_option("--spec", settings.spec, "Simulated node (see `simulate --help`)")
+      ->capture_default_str();
+  app.add_option("--pod-mib", settings.pod_units, "EPC units the demo pod asks for")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--log-level", settings.log_level, "The plugin's log level during the demo")
+      ->capture_default_str();
+  app.add_flag("--keep", settings.keep, "Keep the temporary host root and plugin directory");
+  if (auto exit_code = ParseFlags(app, argc, argv)) return *exit_code;
+  if (absl::Status status = observe::SetUpLogging(settings.log_level); !status.ok()) {
+    std::cerr << "demo: --log-level: " << status.message() << "\n";
+    return kExitUsage;
+  }
+  char work_template[] = "/tmp/tee-demo-XXXXXX";
+  if (mkdtemp(work_template) == nullptr) {
+    std::cerr << "demo: cannot create a temporary directory under /tmp\n";
+    return kExitFailure;
+  }
+  int exit_code = RunDemoIn(work_template, settings);
+  if (!settings.keep) std::filesystem::remove_all(work_template);
+  return exit_code;
+}
+
+}  // namespace tee::app

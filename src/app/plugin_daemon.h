@@ -1,0 +1,63 @@
+// Provides PluginDaemon, the composition behind `serve`: probe the hardware, plan the EPC
+// resource, serve it to the kubelet, follow device-node changes and kubelet restarts, and stop
+// cleanly on SIGTERM/SIGINT or Stop().
+// Thread safety: Run() on one thread; Stop() and the read-only accessors from any thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "app/daemon_options.h"
+#include "common/event_loop.h"
+#include "health/device_watcher.h"
+#include "hw/cpuid_source.h"
+#include "hw/host_root.h"
+#include "hw/inventory.h"
+#include "kubelet/plugin_endpoint.h"
+#include "kubelet/snapshot_store.h"
+
+namespace tee::app {
+
+class PluginDaemon {
+ public:
+  // Validates options, opens the CPUID source, probes and plans. InvalidArgument for bad options
+  // (a usage error), other codes for what the node or the files refused.
+  static absl::StatusOr<std::unique_ptr<PluginDaemon>> Create(DaemonOptions options);
+  ~PluginDaemon();
+
+  // Serves until Stop() or a termination signal. Returns an error when serving cannot start.
+  absl::Status Run();
+  void Stop();
+
+  // Usable once Run() has started serving; null before.
+  const kubelet::PluginEndpoint* endpoint() const { return endpoint_.get(); }
+  std::shared_ptr<const kubelet::PluginSnapshot> snapshot() const { return store_->Current(); }
+  // What the node had at Create(); later changes show in snapshot().
+  const hw::Inventory& initial_inventory() const { return inventory_; }
+
+ private:
+  PluginDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSource> cpuid,
+               std::unique_ptr<EventLoop> loop);
+  absl::Status Plan();
+  absl::Status WatchSignals();
+  absl::Status WatchDevices();
+  void Reprobe();
+  static void LogPlan(const hw::Inventory& inventory, const resources::EpcPlan& plan);
+
+  DaemonOptions options_;
+  hw::HostRoot root_;
+  std::unique_ptr<hw::CpuidSource> cpuid_;
+  std::unique_ptr<EventLoop> loop_;
+  hw::Inventory inventory_;
+  std::unique_ptr<kubelet::SnapshotStore> store_;
+  std::unique_ptr<kubelet::PluginEndpoint> endpoint_;
+  std::unique_ptr<health::DeviceWatcher> device_watcher_;
+  int signal_fd_ = -1;
+};
+
+// Blocks SIGTERM and SIGINT in the calling thread (and threads it starts later) so the daemon can
+// read them from a signalfd. Call first thing in main, before gRPC starts threads.
+void BlockTerminationSignals();
+
+}  // namespace tee::app

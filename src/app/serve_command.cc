@@ -1,0 +1,36 @@
+// `serve`: the DaemonSet's daemon.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/plugin_daemon.h"
+#include "app/subcommands.h"
+#include "observe/logging.h"
+
+namespace tee::app {
+
+int RunServe(int argc, char** argv) {
+  // Before anything starts a thread, so every thread inherits the mask and signalfd sees them.
+  BlockTerminationSignals();
+  DaemonOptions options;
+  CLI::App app("Serve SGX EPC to the kubelet as a device plugin resource", "serve");
+  AddServeFlags(app, &options);
+  if (auto exit_code = ParseFlags(app, argc, argv)) return *exit_code;
+  if (absl::Status status = observe::SetUpLogging(options.log_level); !status.ok()) {
+    std::cerr << "serve: --log-level: " << status.message() << "\n";
+    return kExitUsage;
+  }
+  auto daemon = PluginDaemon::Create(options);
+  if (!daemon.ok()) {
+    std::cerr << "serve: " << daemon.status().message() << "\n";
+    // Everything Create checks comes from flags or the files they name: a usage error.
+    return daemon.status().code() == absl::StatusCode::kInternal ? kExitFailure : kExitUsage;
+  }
+  if (absl::Status status = (*daemon)->Run(); !status.ok()) {
+    spdlog::critical("cannot serve: {}", status.ToString());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace tee::app

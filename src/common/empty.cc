@@ -1,1 +1,0 @@
-// Placeholder translation unit for a concern that has only headers so far (removed once all land).

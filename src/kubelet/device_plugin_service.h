@@ -1,0 +1,51 @@
+// Provides DevicePluginService, the v1beta1.DevicePlugin gRPC service for one resource. It only
+// translates: IDs go to resources::UnitSelection, answers come from resources:: policy, and the
+// result is converted back to proto. All state comes from the SnapshotStore.
+// Thread safety: handlers run concurrently on gRPC's threads; each reads one immutable snapshot.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include "deviceplugin/v1beta1/api.grpc.pb.h"
+#include "kubelet/snapshot_store.h"
+
+namespace tee::kubelet {
+
+// Counters an observer may read; updated with relaxed atomics on the hot path.
+struct ServiceCounters {
+  std::atomic<uint64_t> allocate_calls{0};
+  std::atomic<uint64_t> allocate_errors{0};
+  std::atomic<uint64_t> list_and_watch_streams{0};
+};
+
+class DevicePluginService final : public v1beta1::DevicePlugin::CallbackService {
+ public:
+  // `store` must outlive the service and every stream it opened.
+  explicit DevicePluginService(SnapshotStore* store) : store_(store) {}
+
+  grpc::ServerUnaryReactor* GetDevicePluginOptions(grpc::CallbackServerContext* context,
+                                                   const v1beta1::Empty* request,
+                                                   v1beta1::DevicePluginOptions* response) override;
+  grpc::ServerWriteReactor<v1beta1::ListAndWatchResponse>* ListAndWatch(
+      grpc::CallbackServerContext* context, const v1beta1::Empty* request) override;
+  grpc::ServerUnaryReactor* GetPreferredAllocation(
+      grpc::CallbackServerContext* context, const v1beta1::PreferredAllocationRequest* request,
+      v1beta1::PreferredAllocationResponse* response) override;
+  grpc::ServerUnaryReactor* Allocate(grpc::CallbackServerContext* context,
+                                     const v1beta1::AllocateRequest* request,
+                                     v1beta1::AllocateResponse* response) override;
+  grpc::ServerUnaryReactor* PreStartContainer(
+      grpc::CallbackServerContext* context, const v1beta1::PreStartContainerRequest* request,
+      v1beta1::PreStartContainerResponse* response) override;
+
+  const ServiceCounters& counters() const { return counters_; }
+
+ private:
+  SnapshotStore* store_;
+  ServiceCounters counters_;
+};
+
+// The options this plugin registers with and reports: preferred allocation on, no pre-start.
+v1beta1::DevicePluginOptions PluginOptions();
+
+}  // namespace tee::kubelet

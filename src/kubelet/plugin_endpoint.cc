@@ -1,0 +1,177 @@
+#include "kubelet/plugin_endpoint.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace tee::kubelet {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstBackoff{100};
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
+constexpr std::chrono::milliseconds kDirectoryRecheck{500};
+
+}  // namespace
+
+std::string SocketNameFor(const std::string& resource_name) {
+  size_t slash = resource_name.rfind('/');
+  return resource_name.substr(slash == std::string::npos ? 0 : slash + 1) + ".sock";
+}
+
+PluginEndpoint::PluginEndpoint(EventLoop* loop, SnapshotStore* store, Options options)
+    : loop_(loop),
+      options_(std::move(options)),
+      socket_name_(SocketNameFor(options_.resource_name)),
+      service_(store) {}
+
+PluginEndpoint::~PluginEndpoint() { Shutdown(std::chrono::milliseconds(0)); }
+
+std::string PluginEndpoint::KubeletSocket() const {
+  return options_.plugin_dir + "/" + kKubeletSocketName;
+}
+
+absl::Status PluginEndpoint::Start() {
+  std::error_code error;
+  if (!std::filesystem::is_directory(options_.plugin_dir, error)) {
+    std::filesystem::create_directories(options_.plugin_dir, error);
+    if (error) {
+      return absl::UnavailableError(absl::StrCat("cannot create plugin directory ",
+                                                 options_.plugin_dir, ": ", error.message()));
+    }
+    spdlog::warn("plugin directory {} did not exist; created it", options_.plugin_dir);
+  }
+  TEE_RETURN_IF_ERROR(WatchDirectory());
+  TEE_RETURN_IF_ERROR(Serve());
+  if (std::filesystem::exists(KubeletSocket(), error)) {
+    Register();
+  } else {
+    spdlog::info("kubelet not running yet ({} missing); waiting for it", KubeletSocket());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PluginEndpoint::WatchDirectory() {
+  if (watcher_ != nullptr) loop_->Unwatch(watcher_->fd());
+  TEE_ASSIGN_OR_RETURN(watcher_, PluginDirWatcher::Create(options_.plugin_dir, socket_name_));
+  return loop_->Watch(watcher_->fd(), [this] { OnDirectoryEvents(); });
+}
+
+absl::Status PluginEndpoint::Serve() {
+  if (server_ != nullptr) server_->Shutdown(std::chrono::milliseconds(0));
+  server_.reset();
+  TEE_ASSIGN_OR_RETURN(server_,
+                       PluginServer::Start(options_.plugin_dir + "/" + socket_name_, &service_));
+  spdlog::info("serving {} on {}", options_.resource_name, server_->socket_path());
+  return absl::OkStatus();
+}
+
+void PluginEndpoint::OnDirectoryEvents() {
+  PluginDirEvents events = watcher_->ReadEvents();
+  if (shut_down_) return;
+  if (events.directory_gone) return OnDirectoryGone();
+  bool socket_lost = events.own_socket_removed || (events.overflowed && !server_->SocketIsOurs());
+  if (socket_lost) {
+    registered_ = false;
+    spdlog::warn("socket {} was removed; serving it again", server_->socket_path());
+    if (absl::Status status = Serve(); !status.ok()) {
+      spdlog::error("cannot serve again: {}", status.ToString());
+      return ScheduleRetry();
+    }
+  }
+  if (events.kubelet_socket_created) {
+    kubelet_restarts_.fetch_add(1);
+    spdlog::info("kubelet.sock appeared: kubelet (re)started; registering");
+  }
+  if (events.kubelet_socket_created || socket_lost || events.overflowed) Register();
+}
+
+void PluginEndpoint::OnDirectoryGone() {
+  registered_ = false;
+  loop_->Unwatch(watcher_->fd());
+  spdlog::warn("plugin directory {} was removed or replaced; waiting for it", options_.plugin_dir);
+  // The directory's own watch died with it; check back until a new one exists.
+  CancelRetry();
+  retry_timer_ = loop_->AddTimer(kDirectoryRecheck, [this] {
+    retry_timer_ = 0;
+    std::error_code error;
+    if (!std::filesystem::is_directory(options_.plugin_dir, error) || !WatchDirectory().ok()) {
+      return OnDirectoryGone();
+    }
+    spdlog::info("plugin directory {} is back", options_.plugin_dir);
+    if (absl::Status status = Serve(); !status.ok()) {
+      spdlog::error("cannot serve: {}", status.ToString());
+      return ScheduleRetry();
+    }
+    Register();
+  });
+}
+
+void PluginEndpoint::Register() {
+  CancelRetry();
+  uint64_t attempt = ++attempt_;
+  attempt_started_ = std::chrono::steady_clock::now();
+  registration_.Register(
+      KubeletSocket(), MakeRegisterRequest(options_.resource_name, socket_name_),
+      options_.register_timeout, [this, attempt](absl::Status status) {
+        loop_->Post([this, attempt, status] { OnRegistered(attempt, status); });
+      });
+}
+
+void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
+  if (attempt != attempt_ || shut_down_) return;  // superseded by a newer attempt
+  if (status.ok()) {
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - attempt_started_);
+    registered_ = true;
+    registrations_.fetch_add(1);
+    backoff_ = std::chrono::milliseconds(0);
+    last_failure_.clear();
+    spdlog::info("registered {} with the kubelet ({} us)", options_.resource_name, took.count());
+    return;
+  }
+  registered_ = false;
+  std::string failure = absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
+                                     status.message());
+  if (failure != last_failure_) {
+    spdlog::warn("registration with {} failed ({}); retrying with backoff", KubeletSocket(),
+                 failure);
+    last_failure_ = failure;
+  }
+  ScheduleRetry();
+}
+
+void PluginEndpoint::ScheduleRetry() {
+  backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
+  CancelRetry();
+  retry_timer_ = loop_->AddTimer(backoff_, [this] {
+    retry_timer_ = 0;
+    if (server_ == nullptr || !server_->SocketIsOurs()) {
+      if (!Serve().ok()) return ScheduleRetry();
+    }
+    std::error_code error;
+    // No kubelet.sock: the directory watch reports the kubelet's start; nothing to poll for.
+    if (std::filesystem::exists(KubeletSocket(), error)) Register();
+  });
+}
+
+void PluginEndpoint::CancelRetry() {
+  if (retry_timer_ != 0) loop_->CancelTimer(retry_timer_);
+  retry_timer_ = 0;
+}
+
+void PluginEndpoint::Shutdown(std::chrono::milliseconds grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  CancelRetry();
+  registration_.CancelAll();
+  if (watcher_ != nullptr) loop_->Unwatch(watcher_->fd());
+  if (server_ != nullptr) server_->Shutdown(grace);
+  registered_ = false;
+}
+
+}  // namespace tee::kubelet

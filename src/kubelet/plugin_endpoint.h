@@ -1,0 +1,80 @@
+// Provides PluginEndpoint: one resource's presence at the kubelet. It serves the resource's socket
+// in the plugin directory, registers with kubelet.sock, and when the kubelet restarts (it wipes
+// the directory and creates a new kubelet.sock) or someone deletes our socket, it re-serves and
+// re-registers at once. Failed registrations are retried with backoff; a missing kubelet is waited
+// for through inotify, not by polling.
+// Thread safety: all methods run on the EventLoop's thread; counters may be read from anywhere.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/event_loop.h"
+#include "kubelet/device_plugin_service.h"
+#include "kubelet/plugin_dir_watcher.h"
+#include "kubelet/plugin_server.h"
+#include "kubelet/registration_client.h"
+#include "kubelet/snapshot_store.h"
+
+namespace tee::kubelet {
+
+// "example.com/sgx_epc_mem_in_MiB" -> "sgx_epc_mem_in_MiB.sock".
+std::string SocketNameFor(const std::string& resource_name);
+
+class PluginEndpoint {
+ public:
+  struct Options {
+    std::string plugin_dir;
+    std::string resource_name;
+    std::chrono::milliseconds register_timeout{5000};
+  };
+
+  // `loop` and `store` must outlive the endpoint.
+  PluginEndpoint(EventLoop* loop, SnapshotStore* store, Options options);
+  ~PluginEndpoint();
+
+  // Creates the plugin directory when missing, watches it, serves the socket and registers when
+  // kubelet.sock is there. FailedPrecondition when another process serves our socket; other
+  // errors name the directory or socket.
+  absl::Status Start();
+  // Stops serving within `grace` and removes our socket. Idempotent.
+  void Shutdown(std::chrono::milliseconds grace);
+
+  bool registered() const { return registered_.load(); }
+  uint64_t registrations() const { return registrations_.load(); }
+  uint64_t kubelet_restarts_seen() const { return kubelet_restarts_.load(); }
+  const DevicePluginService& service() const { return service_; }
+
+ private:
+  absl::Status WatchDirectory();
+  absl::Status Serve();
+  void OnDirectoryEvents();
+  void OnDirectoryGone();
+  void Register();
+  void OnRegistered(uint64_t attempt, absl::Status status);
+  void ScheduleRetry();
+  void CancelRetry();
+  std::string KubeletSocket() const;
+
+  EventLoop* loop_;
+  Options options_;
+  std::string socket_name_;
+  DevicePluginService service_;
+  std::unique_ptr<PluginServer> server_;
+  std::unique_ptr<PluginDirWatcher> watcher_;
+  RegistrationClient registration_;
+  uint64_t attempt_ = 0;  // results of older attempts are ignored
+  std::chrono::milliseconds backoff_{0};
+  EventLoop::TimerId retry_timer_ = 0;
+  std::string last_failure_;  // logged once per state change, not per attempt
+  std::chrono::steady_clock::time_point attempt_started_;
+  bool shut_down_ = false;
+  std::atomic<bool> registered_{false};
+  std::atomic<uint64_t> registrations_{0};
+  std::atomic<uint64_t> kubelet_restarts_{0};
+};
+
+}  // namespace tee::kubelet

@@ -1,0 +1,51 @@
+// Provides PluginServer: the gRPC server of one resource on its unix socket in the kubelet's
+// plugin directory, with a receive limit large enough for Allocate with a million IDs.
+// Thread safety: Start/Shutdown from one thread (the daemon's loop); the service runs on gRPC's.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "kubelet/device_plugin_service.h"
+#include "kubelet/snapshot_store.h"
+
+namespace tee::kubelet {
+
+// A pod may ask for hundreds of thousands of units, each ID a few bytes plus framing.
+inline constexpr int kMaxReceiveBytes = 256 * 1024 * 1024;
+
+class PluginServer {
+ public:
+  // Serves `service` on `socket_path`. A socket file left by an earlier run is removed; when
+  // another process still answers on it, FailedPrecondition (two plugins must not fight over one
+  // resource). Unavailable when the socket cannot be bound (message names the path and errno).
+  static absl::StatusOr<std::unique_ptr<PluginServer>> Start(const std::string& socket_path,
+                                                             DevicePluginService* service);
+  ~PluginServer();
+
+  // Stops accepting calls, cancels open streams after `grace`, and removes the socket file when it
+  // is still the one this server created. Idempotent.
+  void Shutdown(std::chrono::milliseconds grace);
+
+  // True while the socket file this server bound still exists (someone may have deleted it).
+  bool SocketIsOurs() const;
+  const std::string& socket_path() const { return socket_path_; }
+
+ private:
+  PluginServer(std::string socket_path, std::unique_ptr<grpc::Server> server);
+
+  std::string socket_path_;
+  std::unique_ptr<grpc::Server> server_;
+  ino_t inode_ = 0;
+  dev_t device_ = 0;
+};
+
+// True when something accepts connections on the unix socket at `path`.
+bool SocketAnswers(const std::string& path);
+
+}  // namespace tee::kubelet

@@ -1,0 +1,84 @@
+#include "kubelet/registration_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "deviceplugin/v1beta1/api.grpc.pb.h"
+#include "kubelet/device_plugin_service.h"
+
+namespace tee::kubelet {
+
+struct RegistrationClient::Call {
+  grpc::ClientContext context;
+  v1beta1::RegisterRequest request;
+  v1beta1::Empty response;
+  std::unique_ptr<v1beta1::Registration::Stub> stub;
+};
+
+v1beta1::RegisterRequest MakeRegisterRequest(const std::string& resource_name,
+                                             const std::string& socket_name) {
+  v1beta1::RegisterRequest request;
+  request.set_version(kApiVersion);
+  request.set_endpoint(socket_name);
+  request.set_resource_name(resource_name);
+  *request.mutable_options() = PluginOptions();
+  return request;
+}
+
+RegistrationClient::RegistrationClient() = default;
+
+RegistrationClient::~RegistrationClient() {
+  CancelAll();
+  absl::MutexLock lock(&mutex_);
+  auto none_left = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return in_flight_.empty(); };
+  mutex_.Await(absl::Condition(&none_left));
+  finished_.clear();
+}
+
+void RegistrationClient::Register(const std::string& kubelet_socket,
+                                  const v1beta1::RegisterRequest& request,
+                                  std::chrono::milliseconds timeout, Done done) {
+  ReleaseFinished();
+  auto* call = new Call;
+  call->request = request;
+  call->context.set_deadline(std::chrono::system_clock::now() + timeout);
+  // A fresh channel per attempt: after a kubelet restart the old connection is dead.
+  call->stub = v1beta1::Registration::NewStub(
+      grpc::CreateChannel("unix://" + kubelet_socket, grpc::InsecureChannelCredentials()));
+  {
+    absl::MutexLock lock(&mutex_);
+    in_flight_.insert(call);
+  }
+  call->stub->async()->Register(
+      &call->context, &call->request, &call->response,
+      [this, call, done = std::move(done)](grpc::Status status) {
+        absl::Status result =
+            status.ok() ? absl::OkStatus()
+                        : absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                                       status.error_message());
+        done(result);
+        Finished(call);
+      });
+}
+
+void RegistrationClient::Finished(Call* call) {
+  // Not deleted here: tearing down a channel inside its own callback can deadlock in gRPC.
+  absl::MutexLock lock(&mutex_);
+  in_flight_.erase(call);
+  finished_.emplace_back(call);
+}
+
+void RegistrationClient::ReleaseFinished() {
+  std::vector<std::unique_ptr<Call>> finished;
+  {
+    absl::MutexLock lock(&mutex_);
+    finished.swap(finished_);
+  }
+}
+
+void RegistrationClient::CancelAll() {
+  absl::MutexLock lock(&mutex_);
+  for (Call* call : in_flight_) call->context.TryCancel();
+}
+
+}  // namespace tee::kubelet

@@ -1,0 +1,55 @@
+// Provides RegistrationClient: calls v1beta1.Registration/Register on the kubelet's socket without
+// blocking the caller; the result arrives through a callback.
+// Thread safety: Register and CancelAll may be called from any thread; `done` callbacks run on
+// gRPC's threads. The destructor cancels outstanding calls and waits for their callbacks.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "deviceplugin/v1beta1/api.pb.h"
+
+namespace tee::kubelet {
+
+inline constexpr const char* kApiVersion = "v1beta1";
+inline constexpr const char* kKubeletSocketName = "kubelet.sock";
+
+// The RegisterRequest for a resource served on `socket_name` inside the plugin directory.
+v1beta1::RegisterRequest MakeRegisterRequest(const std::string& resource_name,
+                                             const std::string& socket_name);
+
+class RegistrationClient {
+ public:
+  using Done = std::function<void(absl::Status)>;
+
+  RegistrationClient();
+  ~RegistrationClient();
+  RegistrationClient(const RegistrationClient&) = delete;
+  RegistrationClient& operator=(const RegistrationClient&) = delete;
+
+  // Sends `request` to the kubelet at `kubelet_socket` with a deadline of `timeout`, then calls
+  // `done` with OK or the kubelet's error (code kept; DeadlineExceeded when it did not answer,
+  // Unavailable when nothing listens).
+  void Register(const std::string& kubelet_socket, const v1beta1::RegisterRequest& request,
+                std::chrono::milliseconds timeout, Done done);
+  // Cancels calls still in flight; their callbacks get Cancelled.
+  void CancelAll();
+
+ private:
+  struct Call;
+  void Finished(Call* call);
+  void ReleaseFinished();
+
+  absl::Mutex mutex_;
+  std::set<Call*> in_flight_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::unique_ptr<Call>> finished_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace tee::kubelet

@@ -1,0 +1,56 @@
+#include "kubelet/snapshot_store.h"
+
+#include <utility>
+
+#include "kubelet/device_list_encoder.h"
+
+namespace tee::kubelet {
+
+std::shared_ptr<const PluginSnapshot> MakeSnapshot(uint64_t version,
+                                                   std::shared_ptr<const resources::EpcPlan> plan) {
+  auto snapshot = std::make_shared<PluginSnapshot>();
+  snapshot->version = version;
+  snapshot->devices = EncodeDeviceList(*plan);
+  snapshot->plan = std::move(plan);
+  return snapshot;
+}
+
+SnapshotStore::SnapshotStore(std::shared_ptr<const PluginSnapshot> initial)
+    : current_(std::move(initial)) {}
+
+SnapshotStore::~SnapshotStore() = default;
+
+std::shared_ptr<const PluginSnapshot> SnapshotStore::Current() const {
+  absl::MutexLock lock(&mutex_);
+  return current_;
+}
+
+void SnapshotStore::Publish(std::shared_ptr<const PluginSnapshot> snapshot) {
+  absl::MutexLock lock(&mutex_);
+  current_ = std::move(snapshot);
+  for (Watcher* watcher : watchers_) watcher->OnSnapshot(current_);
+}
+
+std::shared_ptr<const PluginSnapshot> SnapshotStore::AddWatcher(Watcher* watcher) {
+  absl::MutexLock lock(&mutex_);
+  watchers_.insert(watcher);
+  return current_;
+}
+
+void SnapshotStore::RemoveWatcher(Watcher* watcher) {
+  absl::MutexLock lock(&mutex_);
+  watchers_.erase(watcher);
+}
+
+bool SnapshotStore::WaitForNoWatchers(absl::Duration timeout) {
+  absl::MutexLock lock(&mutex_);
+  auto none_left = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return watchers_.empty(); };
+  return mutex_.AwaitWithTimeout(absl::Condition(&none_left), timeout);
+}
+
+size_t SnapshotStore::WatcherCount() const {
+  absl::MutexLock lock(&mutex_);
+  return watchers_.size();
+}
+
+}  // namespace tee::kubelet

@@ -1,0 +1,60 @@
+// Provides PluginSnapshot, the immutable state one resource serves (plan plus its encoded device
+// list), and SnapshotStore, which holds the current snapshot and tells every open ListAndWatch
+// stream when a new one is published.
+// Thread safety: all SnapshotStore methods are safe from any thread. Watchers are called with the
+// store's lock held, so OnSnapshot must not block or call back into the store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "deviceplugin/v1beta1/api.pb.h"
+#include "resources/epc_plan.h"
+
+namespace tee::kubelet {
+
+struct PluginSnapshot {
+  uint64_t version = 0;
+  std::shared_ptr<const resources::EpcPlan> plan;
+  // Encoded once and shared by every stream: at 1 TiB of EPC this is a million devices.
+  v1beta1::ListAndWatchResponse devices;
+};
+
+// Builds a snapshot for `plan`, encoding its device list.
+std::shared_ptr<const PluginSnapshot> MakeSnapshot(uint64_t version,
+                                                   std::shared_ptr<const resources::EpcPlan> plan);
+
+class SnapshotStore {
+ public:
+  class Watcher {
+   public:
+    virtual ~Watcher() = default;
+    // A newer snapshot exists. Runs under the store's lock: do not block.
+    virtual void OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) = 0;
+  };
+
+  explicit SnapshotStore(std::shared_ptr<const PluginSnapshot> initial);
+  // REQUIRES: no watchers left (call WaitForNoWatchers after the server has shut down).
+  ~SnapshotStore();
+
+  std::shared_ptr<const PluginSnapshot> Current() const;
+  // Makes `snapshot` current and hands it to every watcher.
+  void Publish(std::shared_ptr<const PluginSnapshot> snapshot);
+  // Registers a watcher and returns the current snapshot, atomically, so no update is missed.
+  std::shared_ptr<const PluginSnapshot> AddWatcher(Watcher* watcher);
+  void RemoveWatcher(Watcher* watcher);
+  // Returns true once no watcher is registered, false when `timeout` passed first.
+  bool WaitForNoWatchers(absl::Duration timeout);
+  size_t WatcherCount() const;
+
+ private:
+  mutable absl::Mutex mutex_;
+  std::shared_ptr<const PluginSnapshot> current_ ABSL_GUARDED_BY(mutex_);
+  std::set<Watcher*> watchers_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace tee::kubelet

@@ -1,0 +1,110 @@
+// The binary's command line: detect (text and JSON) on real CPUID dumps and simulated hosts, and
+// clear usage errors with exit code 2.
+#include <filesystem>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "plugin_process.h"
+
+namespace tee::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Fixture(const std::string& name) { return std::string(TEE_CPUID_FIXTURES) + "/" + name; }
+
+TEST(CliTest, DetectJsonOnASimulatedNode) {
+  TempDir dir;
+  auto node = hw::ParseSimulatedNodeSpec("numa=4GiB,4GiB driver=in-kernel aesmd=on");
+  ASSERT_TRUE(node.ok());
+  ASSERT_TRUE(hw::WriteSimulatedNode(dir.path(), *node).ok());
+  auto result = RunBinary({"detect", "--json", "--host-root", dir.path(), "--cpuid-dump",
+                           dir.path() + "/cpuid.txt"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["resources"][0]["units"], 8192);
+  EXPECT_EQ(json["resources"][0]["name"], kEpcResource);
+  EXPECT_TRUE(json["resources"][0]["healthy"]);
+}
+
+TEST(CliTest, DetectExplainsWhatIsMissing) {
+  TempDir empty_root;  // no /dev nodes, no sysfs, no cpuinfo
+  struct Case {
+    std::string dump;
+    std::string says;
+  };
+  std::vector<Case> cases = {
+      {"GenuineIntel0090672_AlderLake_02_CPUID.txt", "no SGX"},
+      {"AuthenticAMD0A10F11_K19_Genoa_02_CPUID.txt", "no SGX"},
+      {"GenuineIntel00606A6_ICX_04_CPUID.txt", "BIOS"},
+      {"GenuineIntel00806E9_Kabylake_CPUID2.txt", "/dev/sgx_enclave"},
+  };
+  for (const Case& c : cases) {
+    auto result = RunBinary({"detect", "--host-root", empty_root.path(), "--cpuid-dump",
+                             Fixture(c.dump)});
+    EXPECT_EQ(result.exit_code, 1) << c.dump << "\n" << result.err;
+    EXPECT_THAT(result.out, HasSubstr(c.says)) << c.dump;
+  }
+}
+
+TEST(CliTest, DetectOnKabyLakeDumpCountsWholeMebibytes) {
+  TempDir root;
+  std::filesystem::create_directories(root.path() + "/dev");
+  std::ofstream(root.path() + "/dev/sgx_enclave").put('\n');
+  auto result = RunBinary({"detect", "--json", "--host-root", root.path(), "--cpuid-dump",
+                           Fixture("GenuineIntel00806E9_Kabylake_CPUID2.txt")});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["resources"][0]["units"], 93);  // 93.5 MiB
+}
+
+TEST(CliTest, UsageErrorsExitTwoAndNameTheProblem) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  std::vector<Case> cases = {
+      {{"serv"}, "did you mean 'serve'"},
+      {{"serve", "--no-such-flag"}, "--no-such-flag"},
+      {{"serve", "--epc-resource", "no-slash"}, "no-slash"},
+      {{"serve", "--epc-resource", "kubernetes.io/epc"}, "kubernetes.io"},
+      {{"serve", "--log-level", "loud"}, "loud"},
+      {{"serve", "--plugin-dir", "relative/dir"}, "--plugin-dir"},
+      {{"serve", "--cpuid-dump", "/nonexistent/dump.txt"}, "/nonexistent/dump.txt"},
+      {{"detect", "--cpuid-dump", "/dev/null"}, "/dev/null"},
+  };
+  for (const Case& c : cases) {
+    auto result = RunBinary(c.args);
+    EXPECT_EQ(result.exit_code, 2) << c.args[0] << " " << (c.args.size() > 1 ? c.args[1] : "")
+                                   << "\n" << result.err;
+    EXPECT_THAT(result.err, HasSubstr(c.says));
+  }
+}
+
+TEST(CliTest, EveryServeFlagAlsoReadsItsEnvironmentVariable) {
+  ASSERT_EQ(setenv("TEE_EPC_RESOURCE", "bad name", 1), 0);
+  auto result = RunBinary({"serve"});
+  unsetenv("TEE_EPC_RESOURCE");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("bad name"));
+}
+
+TEST(CliTest, HelpListsSubcommandsAndExitsZero) {
+  auto result = RunBinary({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* name : {"serve", "detect", "demo", "simulate"}) {
+    EXPECT_THAT(result.out, HasSubstr(name));
+  }
+}
+
+TEST(CliTest, DemoRunsEveryStepAndExitsZero) {
+  auto result = RunBinary({"demo"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("0 failed"));
+}
+
+}  // namespace
+}  // namespace tee::testing

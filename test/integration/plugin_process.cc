@@ -1,0 +1,173 @@
+#include "plugin_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace tee::testing {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
+            const std::string& err_path) {
+  std::vector<char*> argv;
+  std::string binary = TEE_BINARY;
+  argv.push_back(binary.data());
+  std::vector<std::string> copies = args;
+  for (std::string& arg : copies) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    // The test runner may block signals; the plugin must start with a clean mask.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::optional<int> DecodeWaitStatus(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return std::nullopt;
+}
+
+}  // namespace
+
+CommandResult RunBinary(const std::vector<std::string>& args) {
+  TempDir dir;
+  pid_t pid = Spawn(args, dir.path() + "/out", dir.path() + "/err");
+  CommandResult result;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  result.exit_code = DecodeWaitStatus(status).value_or(-1);
+  result.out = ReadAll(dir.path() + "/out");
+  result.err = ReadAll(dir.path() + "/err");
+  return result;
+}
+
+TempDir::TempDir() {
+  char path[] = "/tmp/teeit-XXXXXX";
+  if (mkdtemp(path) == nullptr) std::abort();
+  path_ = path;
+}
+
+TempDir::~TempDir() {
+  std::error_code error;
+  std::filesystem::remove_all(path_, error);
+}
+
+PluginProcess::PluginProcess(const std::vector<std::string>& args, const std::string& log_dir)
+    : log_path_(log_dir + "/plugin.log") {
+  std::vector<std::string> full = {"serve"};
+  full.insert(full.end(), args.begin(), args.end());
+  pid_ = Spawn(full, log_dir + "/plugin.out", log_path_);
+}
+
+PluginProcess::~PluginProcess() {
+  if (!ExitCode()) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+std::optional<int> PluginProcess::ExitCode() {
+  if (exit_code_) return exit_code_;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) exit_code_ = DecodeWaitStatus(status);
+  return exit_code_;
+}
+
+std::optional<int> PluginProcess::SignalAndWait(int signal, std::chrono::milliseconds timeout) {
+  kill(pid_, signal);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto code = ExitCode()) return code;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return ExitCode();
+}
+
+std::string PluginProcess::Log() const { return ReadAll(log_path_); }
+
+NodeHarness::NodeHarness(const std::string& spec, std::vector<std::string> extra_args,
+                         bool start_kubelet)
+    : root_(dir_.path() + "/host"), plugin_dir_(dir_.path() + "/dp") {
+  std::filesystem::create_directories(plugin_dir_);
+  auto node = hw::ParseSimulatedNodeSpec(spec);
+  EXPECT_TRUE(node.ok()) << node.status();
+  EXPECT_TRUE(hw::WriteSimulatedNode(root_, *node).ok());
+  if (start_kubelet) StartKubelet();
+  std::vector<std::string> args = {"--plugin-dir", plugin_dir_, "--host-root", root_,
+                                   "--cpuid-dump", root_ + "/cpuid.txt", "--log-level", "debug"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  plugin_ = std::make_unique<PluginProcess>(args, dir_.path());
+}
+
+void NodeHarness::StartKubelet() {
+  auto kubelet = emulator::KubeletEmulator::Start({.plugin_dir = plugin_dir_});
+  EXPECT_TRUE(kubelet.ok()) << kubelet.status();
+  kubelet_ = std::move(kubelet).value();
+}
+
+std::optional<emulator::ResourceView> NodeHarness::WaitFor(
+    const std::function<bool(const emulator::ResourceView&)>& pred) {
+  return kubelet_->WaitFor(kEpcResource, pred, kWait);
+}
+
+std::optional<emulator::ResourceView> NodeHarness::WaitRegistered(int min_registrations) {
+  return WaitFor([min_registrations](const emulator::ResourceView& view) {
+    return view.registrations >= min_registrations && view.stream_open &&
+           view.list_and_watch_updates > 0;
+  });
+}
+
+v1beta1::AllocateRequest MakeAllocateRequest(const std::vector<std::vector<std::string>>& ids) {
+  v1beta1::AllocateRequest request;
+  for (const auto& container : ids) {
+    auto* container_request = request.add_container_requests();
+    for (const std::string& id : container) container_request->add_devices_ids(id);
+  }
+  return request;
+}
+
+std::vector<std::string> HealthyIds(const emulator::ResourceView& view, size_t count) {
+  std::vector<std::string> ids;
+  for (const auto& device : view.devices) {
+    if (ids.size() == count) break;
+    if (device.health == "Healthy") ids.push_back(device.id);
+  }
+  return ids;
+}
+
+}  // namespace tee::testing

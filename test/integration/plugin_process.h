@@ -1,0 +1,95 @@
+// Provides the integration tests' harness: a temporary node (simulated host root + plugin
+// directory), the kubelet emulator on it, and the real tee-device-plugin binary as a child
+// process whose stderr is kept for the failure message.
+// Thread safety: one harness per test, used from the test's thread.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hw/simulated_node.h"
+#include "kubelet_emulator.h"
+
+namespace tee::testing {
+
+inline constexpr const char* kEpcResource = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
+inline constexpr const char* kEpcSocket = "sgx_epc_mem_in_MiB.sock";
+inline constexpr std::chrono::milliseconds kWait{10000};
+
+// Result of running the binary to completion.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `tee-device-plugin args...` and waits (at most 30 s) for it to end.
+CommandResult RunBinary(const std::vector<std::string>& args);
+
+class TempDir {
+ public:
+  TempDir();  // short path under /tmp: unix socket paths are limited to 107 bytes
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The plugin binary running `serve` in the background.
+class PluginProcess {
+ public:
+  // Starts `tee-device-plugin serve args...` with stderr to a log file in `log_dir`.
+  PluginProcess(const std::vector<std::string>& args, const std::string& log_dir);
+  ~PluginProcess();  // SIGKILL if still running
+
+  pid_t pid() const { return pid_; }
+  // Sends `signal` and waits up to `timeout`; the exit code, or nullopt when it did not exit.
+  std::optional<int> SignalAndWait(int signal, std::chrono::milliseconds timeout);
+  // Exit code if it has exited by now.
+  std::optional<int> ExitCode();
+  std::string Log() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_path_;
+  std::optional<int> exit_code_;
+};
+
+// A simulated node with the kubelet emulator and the plugin serving on it.
+class NodeHarness {
+ public:
+  explicit NodeHarness(const std::string& spec = "numa=4GiB,4GiB driver=in-kernel",
+                       std::vector<std::string> extra_args = {}, bool start_kubelet = true);
+
+  const std::string& root() const { return root_; }
+  const std::string& plugin_dir() const { return plugin_dir_; }
+  emulator::KubeletEmulator& kubelet() { return *kubelet_; }
+  PluginProcess& plugin() { return *plugin_; }
+  void StartKubelet();
+  // Waits for a registration with at least `min_registrations` and a received device list.
+  std::optional<emulator::ResourceView> WaitRegistered(int min_registrations = 1);
+  std::optional<emulator::ResourceView> WaitFor(
+      const std::function<bool(const emulator::ResourceView&)>& pred);
+  // The plugin's log, for failure messages.
+  std::string Log() const { return plugin_->Log(); }
+
+ private:
+  TempDir dir_;
+  std::string root_;
+  std::string plugin_dir_;
+  std::unique_ptr<emulator::KubeletEmulator> kubelet_;
+  std::unique_ptr<PluginProcess> plugin_;
+};
+
+// Builds an AllocateRequest with one container request per ID list.
+v1beta1::AllocateRequest MakeAllocateRequest(const std::vector<std::vector<std::string>>& ids);
+// The IDs of the first `count` healthy devices of a view.
+std::vector<std::string> HealthyIds(const emulator::ResourceView& view, size_t count);
+
+}  // namespace tee::testing
