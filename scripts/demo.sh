@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds the plugin and runs the narrated demo: the plugin on a simulated
+# SGX node (two NUMA nodes, 4 GiB of EPC each) against the built-in kubelet emulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release -DTEE_BUILD_TESTS=OFF -DTEE_BUILD_BENCH=OFF \
+  -- tee-device-plugin
+exec ./build/src/tee-device-plugin demo "$@"

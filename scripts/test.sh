@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds and runs the whole test suite: formatting, unit and integration
+# tests (optimised build), the same under ASan+UBSan, the concurrent parts under TSan, and short
+# libFuzzer runs of every fuzz target. .ci/run calls this script.
+# Environment: FUZZ_SECONDS (per target, default 10), TEE_STAGES (default "format release asan
+# tsan fuzz") to run a subset.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stages=${TEE_STAGES:-format release asan tsan fuzz}
+fuzz_seconds=${FUZZ_SECONDS:-10}
+jobs=$(nproc)
+
+bash scripts/install-deps.sh
+
+stage() { printf '\n=== %s ===\n' "$*"; }
+has_stage() { [[ " $stages " == *" $1 "* ]]; }
+
+if has_stage format; then
+  stage "clang-format check"
+  git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+fi
+
+run_ctest() {  # build_dir [ctest args]
+  local dir=$1; shift
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 "$@"
+}
+
+if has_stage asan; then
+  stage "ASan+UBSan build and full suite"
+  bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DTEE_SANITIZE=address,undefined \
+    -DTEE_BUILD_BENCH=OFF
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    run_ctest build-asan
+fi
+
+if has_stage tsan; then
+  stage "TSan build: event loop, kubelet edge, emulator, and the daemon end to end"
+  bash scripts/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug -DTEE_SANITIZE=thread \
+    -DTEE_BUILD_BENCH=OFF
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
+    run_ctest build-tsan -R 'EventLoop|Snapshot|ListAndWatch|Emulator|Serve|KubeletRestart|Allocate'
+fi
+
+if has_stage fuzz; then
+  stage "libFuzzer targets, ${fuzz_seconds}s each"
+  CXX=clang++ bash scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DTEE_BUILD_FUZZ=ON -DTEE_BUILD_TESTS=OFF -DTEE_BUILD_BENCH=OFF
+  bash scripts/fuzz.sh build-fuzz "$fuzz_seconds"
+fi
+
+if has_stage release; then
+  # Last, so the suite's closing line is the full optimised run's.
+  stage "optimised build and full suite"
+  bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  run_ctest build
+fi
