@@ -1,0 +1,53 @@
+#include "app/subcommands.h"
+
+#include <gtest/gtest.h>
+
+#include "app/daemon_options.h"
+
+namespace tee::app {
+namespace {
+
+TEST(SubcommandsTest, FindsEveryListedSubcommand) {
+  for (const Subcommand& subcommand : Subcommands()) {
+    EXPECT_EQ(FindSubcommand(subcommand.name), &subcommand);
+  }
+  EXPECT_EQ(FindSubcommand("nope"), nullptr);
+}
+
+TEST(SubcommandsTest, SuggestsTheNearestNameForATypo) {
+  EXPECT_EQ(NearestSubcommand("serv"), "serve");
+  EXPECT_EQ(NearestSubcommand("detetc"), "detect");
+  EXPECT_EQ(NearestSubcommand("dmeo"), "demo");
+  EXPECT_EQ(NearestSubcommand("completely-different"), std::nullopt);
+}
+
+TEST(DaemonOptionsTest, DefaultsAreValid) { EXPECT_TRUE(ValidateOptions(DaemonOptions()).ok()); }
+
+TEST(DaemonOptionsTest, RelativeDirectoriesAndBadResourceNamesAreRefused) {
+  DaemonOptions options;
+  options.plugin_dir = "plugins";
+  EXPECT_NE(ValidateOptions(options).message().find("--plugin-dir"), std::string::npos);
+  options = DaemonOptions();
+  options.host_root = "";
+  EXPECT_NE(ValidateOptions(options).message().find("--host-root"), std::string::npos);
+  options = DaemonOptions();
+  options.epc.resource_name = "no_domain";
+  EXPECT_NE(ValidateOptions(options).message().find("--epc-resource"), std::string::npos);
+}
+
+TEST(DaemonOptionsTest, FlagsReadTheirEnvironmentVariables) {
+  setenv("TEE_PLUGIN_DIR", "/env/plugins", 1);
+  setenv("TEE_EPC_RESOURCE", "example.com/epc", 1);
+  DaemonOptions options;
+  CLI::App app;
+  AddServeFlags(app, &options);
+  const char* argv[] = {"serve", "--epc-resource", "flag.example.com/epc"};
+  app.parse(3, const_cast<char**>(argv));
+  unsetenv("TEE_PLUGIN_DIR");
+  unsetenv("TEE_EPC_RESOURCE");
+  EXPECT_EQ(options.plugin_dir, "/env/plugins");
+  EXPECT_EQ(options.epc.resource_name, "flag.example.com/epc") << "a flag beats the environment";
+}
+
+}  // namespace
+}  // namespace tee::app

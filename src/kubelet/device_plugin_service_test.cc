@@ -1,0 +1,142 @@
+// The DevicePlugin service over a real unix socket: streams, updates, slow readers, Allocate.
+#include "kubelet/device_plugin_service.h"
+
+#include <grpcpp/grpcpp.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "kubelet/plugin_server.h"
+#include "kubelet/snapshot_store.h"
+
+namespace tee::kubelet {
+namespace {
+
+std::shared_ptr<const resources::EpcPlan> MakePlan(uint32_t units, bool healthy) {
+  auto plan = std::make_shared<resources::EpcPlan>();
+  plan->resource_name = "example.com/epc";
+  plan->unit_count = units;
+  plan->blocks = {{0, 0, units / 2}, {1, units / 2, units - units / 2}};
+  plan->has_topology = true;
+  plan->healthy = healthy;
+  plan->health_reason = healthy ? "" : "gone";
+  plan->container_edits.devices = {{"/dev/sgx_enclave", "/dev/sgx_enclave", "rw"}};
+  return plan;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char path[] = "/tmp/dps-XXXXXX";
+    ASSERT_NE(mkdtemp(path), nullptr);
+    dir_ = path;
+    store_ = std::make_unique<SnapshotStore>(MakeSnapshot(1, MakePlan(64, true)));
+    service_ = std::make_unique<DevicePluginService>(store_.get());
+    auto server = PluginServer::Start(dir_ + "/epc.sock", service_.get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(server).value();
+  }
+  void TearDown() override {
+    server_->Shutdown(std::chrono::milliseconds(100));
+    EXPECT_TRUE(store_->WaitForNoWatchers(absl::Seconds(5)));
+    std::filesystem::remove_all(dir_);
+  }
+  std::unique_ptr<v1beta1::DevicePlugin::Stub> NewStub() {
+    return v1beta1::DevicePlugin::NewStub(
+        grpc::CreateChannel("unix://" + dir_ + "/epc.sock", grpc::InsecureChannelCredentials()));
+  }
+
+  std::string dir_;
+  std::unique_ptr<SnapshotStore> store_;
+  std::unique_ptr<DevicePluginService> service_;
+  std::unique_ptr<PluginServer> server_;
+};
+
+TEST_F(ServiceTest, ListAndWatchSendsTheListAtOnceAndEveryChangeToEveryStream) {
+  auto stub = NewStub();
+  grpc::ClientContext first_context, second_context;
+  auto first = stub->ListAndWatch(&first_context, v1beta1::Empty());
+  auto second = stub->ListAndWatch(&second_context, v1beta1::Empty());
+  v1beta1::ListAndWatchResponse message;
+  ASSERT_TRUE(first->Read(&message));
+  EXPECT_EQ(message.devices_size(), 64);
+  EXPECT_EQ(message.devices(0).health(), "Healthy");
+  ASSERT_TRUE(second->Read(&message));
+  store_->Publish(MakeSnapshot(2, MakePlan(64, false)));
+  for (auto* stream : {first.get(), second.get()}) {
+    ASSERT_TRUE(stream->Read(&message));
+    EXPECT_EQ(message.devices(63).health(), "Unhealthy");
+  }
+  first_context.TryCancel();
+  second_context.TryCancel();
+}
+
+TEST_F(ServiceTest, AStreamThatNeverReadsBlocksNeitherUpdatesNorAllocate) {
+  // Big enough that the write cannot complete into the transport's buffers.
+  store_->Publish(MakeSnapshot(2, MakePlan(200000, true)));
+  auto stub = NewStub();
+  grpc::ClientContext stuck_context, reader_context;
+  auto stuck = stub->ListAndWatch(&stuck_context, v1beta1::Empty());
+  auto reader = stub->ListAndWatch(&reader_context, v1beta1::Empty());
+  v1beta1::ListAndWatchResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  for (uint64_t version = 3; version < 10; ++version) {
+    store_->Publish(MakeSnapshot(version, MakePlan(200000, version % 2 == 0)));
+  }
+  ASSERT_TRUE(reader->Read(&message));  // still served
+  grpc::ClientContext allocate_context;
+  v1beta1::AllocateRequest request;
+  request.add_container_requests()->add_devices_ids("0");
+  v1beta1::AllocateResponse response;
+  allocate_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  EXPECT_TRUE(stub->Allocate(&allocate_context, request, &response).ok());
+  stuck_context.TryCancel();
+  reader_context.TryCancel();
+}
+
+TEST_F(ServiceTest, OptionsOfferPreferredAllocationWithoutPreStart) {
+  auto stub = NewStub();
+  grpc::ClientContext context;
+  v1beta1::DevicePluginOptions options;
+  ASSERT_TRUE(stub->GetDevicePluginOptions(&context, v1beta1::Empty(), &options).ok());
+  EXPECT_TRUE(options.get_preferred_allocation_available());
+  EXPECT_FALSE(options.pre_start_required());
+}
+
+TEST_F(ServiceTest, AllocateWithUnknownIdIsInvalidArgumentAndCounted) {
+  auto stub = NewStub();
+  grpc::ClientContext context;
+  v1beta1::AllocateRequest request;
+  request.add_container_requests()->add_devices_ids("nope");
+  v1beta1::AllocateResponse response;
+  grpc::Status status = stub->Allocate(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("nope"), std::string::npos);
+  EXPECT_EQ(service_->counters().allocate_errors.load(), 1u);
+}
+
+TEST_F(ServiceTest, ShutdownEndsOpenStreamsPromptly) {
+  auto stub = NewStub();
+  grpc::ClientContext context;
+  auto stream = stub->ListAndWatch(&context, v1beta1::Empty());
+  v1beta1::ListAndWatchResponse message;
+  ASSERT_TRUE(stream->Read(&message));
+  auto start = std::chrono::steady_clock::now();
+  server_->Shutdown(std::chrono::milliseconds(50));
+  EXPECT_FALSE(stream->Read(&message));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/epc.sock"));
+}
+
+TEST_F(ServiceTest, SecondServerOnALiveSocketIsRefused) {
+  DevicePluginService other(store_.get());
+  auto second = PluginServer::Start(dir_ + "/epc.sock", &other);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace tee::kubelet
