@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -14,9 +15,18 @@
 namespace tee::health {
 namespace {
 
-constexpr uint32_t kMask = IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB |
-                           IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+// Entries appearing, vanishing or being renamed. Not IN_CLOSE_WRITE or IN_ATTRIB on /dev: every
+// process that writes to /dev/null would wake us.
+constexpr uint32_t kDevMask =
+    IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+// sysfs folders: also rewritten values (seen on simulated hosts; real sysfs sends no events).
+constexpr uint32_t kSysfsMask = kDevMask | IN_CLOSE_WRITE | IN_MODIFY;
 constexpr const char* kNodeRoot = "/sys/devices/system/node";
+
+// In /dev itself only SGX entries matter (the rest of /dev churns with ttys and the like).
+bool RelevantInDev(std::string_view name) {
+  return name.empty() || name.starts_with("sgx") || name == "isgx";
+}
 
 }  // namespace
 
@@ -42,8 +52,9 @@ void DeviceWatcher::WatchFolders() {
   }
   for (const std::string& folder : folders) {
     if (watches_.count(folder) > 0) continue;
-    // Adding a watch that exists returns the same descriptor; a missing folder just fails.
-    int wd = inotify_add_watch(fd_, root_.Resolve(folder).c_str(), kMask);
+    uint32_t mask = absl::StartsWith(folder, "/dev") ? kDevMask : kSysfsMask;
+    // A folder that does not exist (yet) just fails; a later IN_CREATE rescans.
+    int wd = inotify_add_watch(fd_, root_.Resolve(folder).c_str(), mask);
     if (wd >= 0) watches_[folder] = wd;
   }
 }
@@ -58,6 +69,9 @@ bool DeviceWatcher::ReadEvents() {
     for (ssize_t offset = 0; offset < length;) {
       const auto* event = reinterpret_cast<const inotify_event*>(buffer + offset);
       offset += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+      std::string_view name = event->len > 0 ? std::string_view(event->name) : "";
+      auto dev = watches_.find("/dev");
+      if (dev != watches_.end() && event->wd == dev->second && !RelevantInDev(name)) continue;
       changed = true;
       if (event->mask & (IN_CREATE | IN_MOVED_TO | IN_Q_OVERFLOW)) rescan = true;
       if (event->mask & IN_IGNORED) {

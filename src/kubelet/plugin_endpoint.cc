@@ -12,7 +12,8 @@
 namespace tee::kubelet {
 namespace {
 
-constexpr std::chrono::milliseconds kFirstBackoff{100};
+// Short first: the kubelet binds kubelet.sock a moment before it listens on it.
+constexpr std::chrono::milliseconds kFirstBackoff{10};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 constexpr std::chrono::milliseconds kDirectoryRecheck{500};
 
