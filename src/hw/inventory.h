@@ -31,14 +31,20 @@ enum class EpcCpuidState {
 // The hardware's view, decoded from CPUID.
 struct SgxCpuid {
   uint32_t max_basic_leaf = 0;
-  bool sgx = false;     // CPUID.(7,0).EBX[2]
-  bool sgx_lc = false;  // CPUID.(7,0).ECX[30]: flexible launch control
-  bool sgx1 = false;    // CPUID.(0x12,0).EAX[0]
-  bool sgx2 = false;    // CPUID.(0x12,0).EAX[1]
+  bool sgx = false;                  // CPUID.(7,0).EBX[2]
+  bool sgx_lc = false;               // CPUID.(7,0).ECX[30]: flexible launch control
+  bool sgx1 = false;                 // CPUID.(0x12,0).EAX[0]
+  bool sgx2 = false;                 // CPUID.(0x12,0).EAX[1]
   uint32_t max_enclave_bits_32 = 0;  // EDX[7:0], log2 bytes
   uint32_t max_enclave_bits_64 = 0;  // EDX[15:8], log2 bytes
   EpcCpuidState epc_state = EpcCpuidState::kNoSgx;
   std::vector<EpcSection> sections;  // at most 8
+  // Added for diagnostics: whether the source answered leaf 7 / leaf 0x12 sub-leaf 0 (a dump
+  // may lack them), and the type of an EPC sub-leaf that was neither 0 nor 1 (0 = none such),
+  // which ended the section list early.
+  bool has_leaf7 = false;
+  bool has_leaf12 = false;
+  uint32_t unknown_section_type = 0;
   uint64_t SectionBytes() const;
 };
 
