@@ -1,0 +1,24 @@
+// Fuzzes ParseSimulatedNodeSpec; every accepted node's CPUID dump must parse and decode to one
+// section per NUMA node with the requested sizes.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "hw/cpuid_dump_parser.h"
+#include "hw/sgx_cpuid.h"
+#include "hw/simulated_node.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view spec(reinterpret_cast<const char*>(data), size);
+  auto node = tee::hw::ParseSimulatedNodeSpec(spec);
+  if (!node.ok()) return 0;
+  auto table = tee::hw::ParseCpuidDump(tee::hw::SimulatedCpuidDump(*node));
+  if (!table.ok()) __builtin_trap();
+  const tee::hw::SgxCpuid sgx = tee::hw::DecodeSgxCpuid(tee::hw::TableCpuidSource(*table));
+  if (!node->sgx_enabled) return 0;
+  if (sgx.sections.size() != node->numa_epc_bytes.size()) __builtin_trap();
+  for (size_t i = 0; i < sgx.sections.size(); ++i) {
+    if (sgx.sections[i].size != node->numa_epc_bytes[i]) __builtin_trap();
+  }
+  return 0;
+}
