@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "hw/testing_temp_dir.h"
+
 namespace tee::hw {
 namespace {
 
@@ -147,6 +149,27 @@ TEST(ParseCpuidDumpTest, HugeInputsStayLinear) {
   auto table = ParseCpuidDump(repeated);
   ASSERT_TRUE(table.ok());
   EXPECT_EQ(table->size(), repeated.size() / line.size());
+}
+
+TEST(LoadCpuidDumpTest, ErrorsNameTheFile) {
+  testing::TempDir dir;
+  auto missing = LoadCpuidDump(dir.path() + "/none.txt");
+  EXPECT_TRUE(absl::IsNotFound(missing.status()));
+  EXPECT_THAT(missing.status().message(), HasSubstr(dir.path() + "/none.txt"));
+  auto empty = LoadCpuidDump("/dev/null");
+  EXPECT_TRUE(absl::IsInvalidArgument(empty.status()));
+  EXPECT_THAT(empty.status().message(), HasSubstr("/dev/null"));
+  dir.Write("bad.txt",
+            "CPUID 00000000: 00000016-756E6547-6C65746E-49656E69\nCPUID 00000012: 0000\n");
+  EXPECT_THAT(LoadCpuidDump(dir.path() + "/bad.txt").status().message(),
+              HasSubstr("bad.txt: line 2:"));
+  dir.Write("huge.txt", std::string((16 << 20) + 1, '\n'));
+  EXPECT_TRUE(absl::IsOutOfRange(LoadCpuidDump(dir.path() + "/huge.txt").status()));
+  dir.Write("ok.txt", "CPUID 00000000: 00000016-756E6547-6C65746E-49656E69\n");
+  auto ok = LoadCpuidDump(dir.path() + "/ok.txt");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ((*ok)->Query(0, 0)->eax, 0x16u);
+  EXPECT_FALSE((*ok)->Query(0, 1).has_value());
 }
 
 }  // namespace
