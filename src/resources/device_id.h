@@ -4,6 +4,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,14 @@ std::optional<uint32_t> ParseEpcDeviceId(std::string_view id);
 
 // A printable, bounded rendering of an untrusted ID for error messages: at most 64 characters,
 // bytes outside printable ASCII escaped as \xNN, "..." appended when cut.
+// The result is wrapped in double quotes (`"ab\x00"`); `"` and `\` inside are escaped with a
+// backslash so the rendering is unambiguous. The 64-character bound applies to the rendered text
+// between the quotes and never splits an escape; when input was cut, "..." follows the closing
+// quote (`"aaaa"...`), so a cut is never mistaken for part of the ID.
 std::string QuoteIdForMessage(std::string_view id);
+
+// QuoteIdForMessage with a caller-chosen bound on the rendered text between the quotes, for other
+// untrusted strings (resource names, paths) in error messages.
+std::string QuoteForMessage(std::string_view text, size_t max_chars);
 
 }  // namespace tee::resources

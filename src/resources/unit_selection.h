@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +28,9 @@ class UnitSelection {
   uint32_t unit_count() const { return unit_count_; }
   // Indices in ascending order.
   std::vector<uint32_t> Indices() const;
+  // The bitmap itself, for word-at-a-time policy code: unit i is bit (i % 64) of word i / 64;
+  // bits at or beyond unit_count are always zero. Valid until the next Add/AddIndex.
+  std::span<const uint64_t> words() const { return bits_; }
 
  private:
   uint32_t unit_count_;
@@ -36,17 +40,22 @@ class UnitSelection {
 
 // The edits for one container request. InvalidArgument when the selection is empty,
 // FailedPrecondition (with the plan's health reason) when SGX is not usable.
-absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan,
-                                                 const UnitSelection& units);
+absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan, const UnitSelection& units);
 
 // The kubelet's GetPreferredAllocation for one container: all of `must_include`, then the rest
 // from the one NUMA node whose free units can cover it (the one with most free units), else from
 // as few nodes as possible (largest first). Within a node, lowest indices first. Returns exactly
 // `size` indices, ascending. InvalidArgument when size < 1, size > available, must_include is not
 // inside available, or must_include has more than `size` units.
+// The exact rule: "free" units are available ones not in must_include. NUMA nodes are ranked by
+// must_include units they hold (most first), then free units (most first), then node id (lowest
+// first). The first node in that rank whose free units cover the remainder supplies all of it;
+// so a node that already holds must_include units wins when it can, keeping the container on
+// one node, and otherwise the node with most free units does. When no node can, whole nodes are
+// taken in rank order, which uses the fewest nodes. Also InvalidArgument when either selection
+// was built for a unit count other than the plan's. Linear in unit_count / 64 plus `size`.
 absl::StatusOr<std::vector<uint32_t>> PreferUnits(const EpcPlan& plan,
                                                   const UnitSelection& available,
-                                                  const UnitSelection& must_include,
-                                                  int64_t size);
+                                                  const UnitSelection& must_include, int64_t size);
 
 }  // namespace tee::resources

@@ -1,0 +1,151 @@
+#include "resources/epc_plan.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace tee::resources {
+namespace {
+
+constexpr uint64_t kGiB = uint64_t{1} << 30;
+
+// A usable in-kernel host; tests change what they are about.
+hw::Inventory UsableInventory(uint64_t epc_bytes) {
+  hw::Inventory inventory;
+  inventory.driver = hw::SgxDriver::kInKernel;
+  inventory.device_nodes = {"/dev/sgx_enclave", "/dev/sgx_provision"};
+  inventory.epc_bytes = epc_bytes;
+  return inventory;
+}
+
+TEST(PlanEpcDevicesTest, DropsThePartialUnitOfAClientPart) {
+  hw::Inventory inventory = UsableInventory(93 * kMiB + kMiB / 2);
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->resource_name, kDefaultEpcResource);
+  EXPECT_EQ(plan->unit_bytes, kMiB);
+  EXPECT_EQ(plan->unit_count, 93u);
+  EXPECT_FALSE(plan->has_topology);
+  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{-1, 0, 93}}));
+  EXPECT_TRUE(plan->healthy);
+  EXPECT_EQ(plan->health_reason, "");
+  EXPECT_EQ(plan->NumaNodeOf(0), -1);
+  EXPECT_EQ(plan->NumaNodeOf(92), -1);
+}
+
+TEST(PlanEpcDevicesTest, OneBlockPerNumaNode) {
+  hw::Inventory inventory = UsableInventory(8 * kGiB);
+  inventory.numa_epc = {{0, 4 * kGiB}, {1, 4 * kGiB}};
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->unit_count, 8192u);
+  EXPECT_TRUE(plan->has_topology);
+  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{0, 0, 4096}, {1, 4096, 4096}}));
+  EXPECT_EQ(plan->NumaNodeOf(0), 0);
+  EXPECT_EQ(plan->NumaNodeOf(4095), 0);
+  EXPECT_EQ(plan->NumaNodeOf(4096), 1);
+  EXPECT_EQ(plan->NumaNodeOf(8191), 1);
+}
+
+TEST(PlanEpcDevicesTest, NumaNodesWithoutWholeUnitsGetNoBlock) {
+  hw::Inventory inventory = UsableInventory(0);
+  inventory.numa_epc = {{0, 3 * kMiB + 1}, {2, kMiB - 1}, {3, 0}, {5, 2 * kMiB}};
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{0, 0, 3}, {5, 3, 2}}));
+  EXPECT_EQ(plan->unit_count, 5u);
+  EXPECT_EQ(plan->NumaNodeOf(2), 0);
+  EXPECT_EQ(plan->NumaNodeOf(3), 5);
+}
+
+TEST(PlanEpcDevicesTest, UnsortedOrRepeatedNodesStillGiveAscendingBlocks) {
+  hw::Inventory inventory = UsableInventory(0);
+  inventory.numa_epc = {{1, 2 * kMiB}, {0, kMiB}, {1, kMiB}};
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{0, 0, 1}, {1, 1, 3}}));
+}
+
+TEST(PlanEpcDevicesTest, LargerUnits) {
+  hw::Inventory inventory = UsableInventory(8 * kGiB);
+  inventory.numa_epc = {{0, 4 * kGiB}, {1, 4 * kGiB}};
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {"example.com/epc_gib", kGiB});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->resource_name, "example.com/epc_gib");
+  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{0, 0, 4}, {1, 4, 4}}));
+}
+
+TEST(PlanEpcDevicesTest, ZeroEpcIsUnhealthyWithAReason) {
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(UsableInventory(kMiB - 1), {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->unit_count, 0u);
+  EXPECT_TRUE(plan->blocks.empty());
+  EXPECT_FALSE(plan->healthy);
+  EXPECT_EQ(plan->health_reason, "no EPC");
+}
+
+TEST(PlanEpcDevicesTest, UnusableSgxGivesTheFirstProblem) {
+  hw::Inventory inventory = UsableInventory(64 * kMiB);
+  inventory.problems = {"SGX is disabled in BIOS", "no SGX driver"};
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->unit_count, 64u);  // still advertised, as Unhealthy
+  EXPECT_FALSE(plan->healthy);
+  EXPECT_EQ(plan->health_reason, "SGX is disabled in BIOS");
+}
+
+TEST(PlanEpcDevicesTest, ClampsToUint32Units) {
+  hw::Inventory inventory = UsableInventory(0);
+  // 2^52 bytes per node: 2^32 units each, more than 32-bit IDs can name.
+  inventory.numa_epc = {{0, uint64_t{1} << 52}, {1, uint64_t{1} << 52}};
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  constexpr uint32_t kMax = std::numeric_limits<uint32_t>::max();
+  EXPECT_EQ(plan->unit_count, kMax);
+  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{0, 0, kMax}}));
+
+  inventory.numa_epc.clear();
+  inventory.epc_bytes = std::numeric_limits<uint64_t>::max();
+  plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->unit_count, kMax);
+}
+
+TEST(PlanEpcDevicesTest, RejectsBadUnitsNamingTheValue) {
+  for (uint64_t unit : {uint64_t{0}, uint64_t{1}, kMiB / 2, kMiB + 1, 3 * kMiB, 2 * kGiB,
+                        std::numeric_limits<uint64_t>::max()}) {
+    absl::StatusOr<EpcPlan> plan = PlanEpcDevices(UsableInventory(kGiB), {"example.com/epc", unit});
+    ASSERT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument) << unit;
+    EXPECT_NE(plan.status().message().find(std::to_string(unit)), absl::string_view::npos)
+        << plan.status();
+  }
+  for (uint64_t unit : {kMiB, 2 * kMiB, 256 * kMiB, kGiB}) {
+    EXPECT_TRUE(PlanEpcDevices(UsableInventory(kGiB), {"example.com/epc", unit}).ok()) << unit;
+  }
+}
+
+TEST(PlanEpcDevicesTest, RejectsBadResourceName) {
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(UsableInventory(kGiB), {"kubernetes.io/epc"});
+  EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(PlanEpcDevicesTest, CarriesTheContainerEdits) {
+  hw::Inventory inventory = UsableInventory(kGiB);
+  inventory.aesmd_socket_dir = true;
+  absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->container_edits, PlanContainerEdits(inventory));
+  EXPECT_FALSE(plan->container_edits.devices.empty());
+}
+
+TEST(EpcPlanTest, NumaNodeOfWithManyBlocks) {
+  EpcPlan plan;
+  for (uint32_t i = 0; i < 8; ++i) plan.blocks.push_back({static_cast<int>(i), i * 10, 10});
+  plan.unit_count = 80;
+  for (uint32_t index = 0; index < 80; ++index) {
+    EXPECT_EQ(plan.NumaNodeOf(index), static_cast<int>(index / 10)) << index;
+  }
+}
+
+}  // namespace
+}  // namespace tee::resources
