@@ -35,8 +35,8 @@ std::optional<int> NodeNumber(std::string_view name) {
 KernelSgxFlags ReadKernelFlags(const HostRoot& root, std::vector<std::string>* notes) {
   absl::StatusOr<std::string> text = root.ReadFile(kCpuinfo, 64 << 20);
   if (!text.ok()) {
-    notes->push_back(absl::StrCat("cannot read ", kCpuinfo, " (", text.status().message(),
-                                  "): the kernel's SGX flags are unknown"));
+    notes->push_back(absl::StrCat("cannot read ", text.status().message(),
+                                  "; the kernel's SGX flags are unknown"));
     return {};
   }
   KernelSgxFlags flags = ParseCpuinfoFlags(*text);
