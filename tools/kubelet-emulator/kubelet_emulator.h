@@ -26,6 +26,9 @@ struct EmulatorOptions {
   std::string plugin_dir;  // must exist
   size_t max_receive_bytes = kKubeletMaxReceiveBytes;
   std::chrono::milliseconds rpc_timeout{10000};  // per unary call to the plugin
+  // Added: one human-readable line per event (registration accepted or rejected, device list,
+  // stream end). Called from gRPC and stream threads, never with the emulator's lock held.
+  std::function<void(const std::string&)> on_event = nullptr;
 };
 
 struct DeviceView {
@@ -40,12 +43,15 @@ struct ResourceView {
   std::string resource_name;
   std::string endpoint;  // socket file name from RegisterRequest
   v1beta1::DevicePluginOptions options;
-  int registrations = 0;          // Register calls accepted for this resource since Start
+  int registrations = 0;           // Register calls accepted for this resource since Start
   int list_and_watch_updates = 0;  // ListAndWatch messages received on the current stream
   bool stream_open = false;
   std::string stream_error;  // last stream failure ("" while fine), e.g. message too large
   size_t last_message_bytes = 0;
   std::vector<DeviceView> devices;  // the latest complete list
+  // Added: what GetDevicePluginOptions answered after the first list (`options` above is what
+  // the RegisterRequest carried); nullopt until it answered.
+  std::optional<v1beta1::DevicePluginOptions> reported_options = std::nullopt;
   int HealthyCount() const;
 };
 
@@ -54,6 +60,7 @@ struct ResourceView {
 struct AdmittedContainer {
   std::vector<std::string> device_ids;
   v1beta1::ContainerAllocateResponse response;
+  bool preferred_used = false;  // added: the plugin's preferred answer was valid and used
 };
 
 class KubeletEmulator {
