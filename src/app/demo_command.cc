@@ -13,6 +13,7 @@
 #include "app/subcommands.h"
 #include "common/byte_size.h"
 #include "hw/simulated_node.h"
+#include "kubelet/plugin_endpoint.h"
 #include "kubelet_emulator.h"
 #include "observe/logging.h"
 
@@ -138,7 +139,7 @@ int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
   say.Step("stopping the plugin");
   (*daemon)->Stop();
   serving.join();
-  say.Check(!std::filesystem::exists(plugin_dir + "/" + registered.value_or({}).endpoint),
+  say.Check(!std::filesystem::exists(plugin_dir + "/" + kubelet::SocketNameFor(resource)),
             "socket removed, streams closed");
   return say.Summary();
 }

@@ -1,11 +1,11 @@
 #include "plugin_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -33,10 +33,11 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
   argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
+    // freopen, not open(2): <fcntl.h> declares a function named tee, our namespace.
+    if (std::freopen(out_path.c_str(), "w", stdout) == nullptr ||
+        std::freopen(err_path.c_str(), "w", stderr) == nullptr) {
+      _exit(126);
+    }
     // The test runner may block signals; the plugin must start with a clean mask.
     sigset_t none;
     sigemptyset(&none);
