@@ -1,6 +1,8 @@
 // The public facade of the kubelet emulator; the work happens in KubeletEmulator::Impl.
 #include "kubelet_emulator.h"
 
+#include <grpc/grpc.h>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -18,6 +20,17 @@ std::string WithoutTrailingSlash(std::string dir) {
   return dir;
 }
 
+// gRPC shuts its whole library down when its last object is destroyed, and that shutdown joins
+// executor threads that may sit in a poll for up to about ten seconds. One reference held for
+// the life of the process keeps the emulator's destruction prompt whoever goes last.
+void KeepGrpcInitialized() {
+  static const bool initialized = [] {
+    grpc_init();
+    return true;
+  }();
+  (void)initialized;
+}
+
 }  // namespace
 
 int ResourceView::HealthyCount() const {
@@ -26,6 +39,7 @@ int ResourceView::HealthyCount() const {
 }
 
 absl::StatusOr<std::unique_ptr<KubeletEmulator>> KubeletEmulator::Start(EmulatorOptions options) {
+  KeepGrpcInitialized();
   options.plugin_dir = WithoutTrailingSlash(std::move(options.plugin_dir));
   std::error_code error;
   if (!std::filesystem::is_directory(options.plugin_dir, error)) {
