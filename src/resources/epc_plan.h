@@ -76,9 +76,20 @@ absl::Status ValidateResourceName(std::string_view name);
 // Builds the plan: one unit per whole `unit_bytes` of EPC on each NUMA node (a partial unit is
 // dropped, so 93.5 MiB gives 93 units), healthy while inventory.SgxUsable(). InvalidArgument when
 // the config is bad (resource name, unit not a power of two between 1 MiB and 1 GiB).
+
+// Also: total units are clamped to UINT32_MAX (IDs are 32-bit); NUMA nodes without a whole unit
+// get no block; when healthy is false, health_reason is the inventory's first problem, or
+// "no EPC" when SGX is usable but there is not one whole unit.
 absl::StatusOr<EpcPlan> PlanEpcDevices(const hw::Inventory& inventory, const EpcConfig& config);
 
 // The device nodes, aliases, mounts and environment a container needs for SGX on this host.
+// Every node in inventory.device_nodes except /dev/sgx_vepc (for KVM guests, not containers),
+// "rw"; a node that is a udev symlink gets its resolved target as host_path. When the in-kernel
+// /dev/sgx_enclave (/dev/sgx_provision) exists and nothing is at /dev/sgx/enclave
+// (/dev/sgx/provision) yet, that DCAP path is added backed by the in-kernel node, for software
+// built against Intel's DCAP driver. Container paths are unique, devices sorted by container
+// path; host_path is always a host path. With /var/run/aesmd: that directory mounted read-write
+// and SGX_AESM_ADDR=1. Never fails.
 ContainerEdits PlanContainerEdits(const hw::Inventory& inventory);
 
 }  // namespace tee::resources
