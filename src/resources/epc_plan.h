@@ -76,7 +76,6 @@ absl::Status ValidateResourceName(std::string_view name);
 // Builds the plan: one unit per whole `unit_bytes` of EPC on each NUMA node (a partial unit is
 // dropped, so 93.5 MiB gives 93 units), healthy while inventory.SgxUsable(). InvalidArgument when
 // the config is bad (resource name, unit not a power of two between 1 MiB and 1 GiB).
-
 // Also: total units are clamped to UINT32_MAX (IDs are 32-bit); NUMA nodes without a whole unit
 // get no block; when healthy is false, health_reason is the inventory's first problem, or
 // "no EPC" when SGX is usable but there is not one whole unit.
