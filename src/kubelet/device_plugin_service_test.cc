@@ -44,9 +44,12 @@ class ServiceTest : public ::testing::Test {
     EXPECT_TRUE(store_->WaitForNoWatchers(absl::Seconds(5)));
     std::filesystem::remove_all(dir_);
   }
+  // Each stub gets its own connection, so one stalled stream cannot hold up another's transport.
   std::unique_ptr<v1beta1::DevicePlugin::Stub> NewStub() {
-    return v1beta1::DevicePlugin::NewStub(
-        grpc::CreateChannel("unix://" + dir_ + "/epc.sock", grpc::InsecureChannelCredentials()));
+    grpc::ChannelArguments arguments;
+    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return v1beta1::DevicePlugin::NewStub(grpc::CreateCustomChannel(
+        "unix://" + dir_ + "/epc.sock", grpc::InsecureChannelCredentials(), arguments));
   }
 
   std::string dir_;
@@ -75,16 +78,19 @@ TEST_F(ServiceTest, ListAndWatchSendsTheListAtOnceAndEveryChangeToEveryStream) {
 }
 
 TEST_F(ServiceTest, AStreamThatNeverReadsBlocksNeitherUpdatesNorAllocate) {
-  // Big enough that the write cannot complete into the transport's buffers.
-  store_->Publish(MakeSnapshot(2, MakePlan(200000, true)));
+  // Big enough (about 3 MB, under the 4 MiB receive limit) that the write cannot complete into
+  // the transport's buffers while nobody reads.
+  constexpr uint32_t kUnits = 140000;
+  store_->Publish(MakeSnapshot(2, MakePlan(kUnits, true)));
+  auto stuck_stub = NewStub();
   auto stub = NewStub();
   grpc::ClientContext stuck_context, reader_context;
-  auto stuck = stub->ListAndWatch(&stuck_context, v1beta1::Empty());
+  auto stuck = stuck_stub->ListAndWatch(&stuck_context, v1beta1::Empty());
   auto reader = stub->ListAndWatch(&reader_context, v1beta1::Empty());
   v1beta1::ListAndWatchResponse message;
   ASSERT_TRUE(reader->Read(&message));
-  for (uint64_t version = 3; version < 10; ++version) {
-    store_->Publish(MakeSnapshot(version, MakePlan(200000, version % 2 == 0)));
+  for (uint64_t version = 3; version <= 10; ++version) {  // ends on a healthy plan
+    store_->Publish(MakeSnapshot(version, MakePlan(kUnits, version % 2 == 0)));
   }
   ASSERT_TRUE(reader->Read(&message));  // still served
   grpc::ClientContext allocate_context;
