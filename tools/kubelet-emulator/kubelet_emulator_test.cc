@@ -145,3 +145,33 @@ TEST_F(EmulatorTest, AllocateErrorKeepsCodeAndMessage) {
 
 }  // namespace
 }  // namespace tee::emulator::testing
+
+namespace tee::emulator::testing {
+namespace {
+
+TEST(EmulatorEventsTest, ReportsRegistrationsAndLists) {
+  TempDir dir;
+  absl::Mutex mu;
+  std::vector<std::string> lines;
+  auto kubelet =
+      KubeletEmulator::Start({.plugin_dir = dir.path(), .on_event = [&](const std::string& line) {
+                                absl::MutexLock lock(&mu);
+                                lines.push_back(line);
+                              }});
+  ASSERT_TRUE(kubelet.ok()) << kubelet.status();
+  FakeDevicePlugin plugin(dir.path(), "e.sock");
+  plugin.SetDevices(MakeDevices(2));
+  EXPECT_FALSE(RegisterWith((*kubelet)->socket_path(), MakeRegisterRequest("a/b")).ok());
+  ASSERT_TRUE(RegisterWith((*kubelet)->socket_path(), MakeRegisterRequest("e.sock")).ok());
+  ASSERT_TRUE((*kubelet)->WaitFor(
+      kResource, [](const ResourceView& v) { return v.list_and_watch_updates > 0; }, kWait));
+  kubelet->reset();
+  EXPECT_THAT(lines, ::testing::Contains(::testing::HasSubstr("registration rejected")));
+  EXPECT_THAT(lines,
+              ::testing::Contains("registration accepted: example.com/epc at endpoint e.sock"));
+  EXPECT_THAT(lines, ::testing::Contains(
+                         ::testing::HasSubstr("device list of 2 (2 healthy, 0 unhealthy)")));
+}
+
+}  // namespace
+}  // namespace tee::emulator::testing

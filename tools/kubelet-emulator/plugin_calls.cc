@@ -60,6 +60,23 @@ absl::StatusOr<v1beta1::PreferredAllocationResponse> CallGetPreferredAllocation(
   return response;
 }
 
+absl::StatusOr<v1beta1::ListAndWatchResponse> CallFirstList(PluginStub& stub,
+                                                            std::chrono::milliseconds timeout) {
+  grpc::ClientContext context;
+  SetDeadline(context, timeout);
+  auto reader = stub.ListAndWatch(&context, v1beta1::Empty());
+  v1beta1::ListAndWatchResponse response;
+  if (reader->Read(&response)) {
+    // One list is all we wanted; cancelling is how a client leaves a server stream early.
+    context.TryCancel();
+    reader->Finish().ok();
+    return response;
+  }
+  grpc::Status status = reader->Finish();
+  if (status.ok()) return absl::UnavailableError("the plugin ended ListAndWatch without a list");
+  return ToAbslStatus(status);
+}
+
 std::vector<DeviceView> ToDeviceViews(const v1beta1::ListAndWatchResponse& response) {
   std::vector<DeviceView> devices;
   devices.reserve(response.devices_size());

@@ -40,6 +40,11 @@ absl::StatusOr<v1beta1::PreferredAllocationResponse> CallGetPreferredAllocation(
     PluginStub& stub, const v1beta1::PreferredAllocationRequest& request,
     std::chrono::milliseconds timeout);
 
+// Opens ListAndWatch, returns its first message and closes the stream. DeadlineExceeded when no
+// list came within `timeout`; the stream's own error (e.g. RESOURCE_EXHAUSTED) otherwise.
+absl::StatusOr<v1beta1::ListAndWatchResponse> CallFirstList(PluginStub& stub,
+                                                            std::chrono::milliseconds timeout);
+
 // The device list of one ListAndWatch message in the emulator's terms.
 std::vector<DeviceView> ToDeviceViews(const v1beta1::ListAndWatchResponse& response);
 
