@@ -41,7 +41,8 @@ absl::Status ValidateOptions(const DaemonOptions& options) {
     }
   }
   absl::Status name = resources::ValidateResourceName(options.epc.resource_name);
-  if (!name.ok()) return absl::InvalidArgumentError(absl::StrCat("--epc-resource: ", name.message()));
+  if (!name.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--epc-resource: ", name.message()));
   return absl::OkStatus();
 }
 

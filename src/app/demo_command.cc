@@ -52,7 +52,8 @@ void NarrateAllocation(DemoNarrator& say, const v1beta1::ContainerAllocateRespon
     say.Detail(absl::StrCat("mount  ", mount.container_path(), " <- host ", mount.host_path(),
                             mount.read_only() ? " (ro)" : " (rw)"));
   }
-  for (const auto& [name, value] : response.envs()) say.Detail(absl::StrCat("env    ", name, "=", value));
+  for (const auto& [name, value] : response.envs())
+    say.Detail(absl::StrCat("env    ", name, "=", value));
 }
 
 // The steps after the plugin registered: devices, a pod, a kubelet restart, another pod.
@@ -60,14 +61,16 @@ void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const st
                  const DemoSettings& settings) {
   auto view = kubelet.Resource(resource);
   say.Step("devices advertised through ListAndWatch");
-  say.Check(view && view->HealthyCount() > 0,
-            absl::StrCat(view ? view->devices.size() : 0, " devices, ",
-                         view ? view->HealthyCount() : 0, " Healthy (", view ? DescribeNuma(*view) : "",
-                         "); first message ", view ? view->last_message_bytes : 0, " bytes"));
+  say.Check(
+      view && view->HealthyCount() > 0,
+      absl::StrCat(view ? view->devices.size() : 0, " devices, ", view ? view->HealthyCount() : 0,
+                   " Healthy (", view ? DescribeNuma(*view) : "", "); first message ",
+                   view ? view->last_message_bytes : 0, " bytes"));
   if (!view || view->HealthyCount() == 0) return;
 
   say.Step(absl::StrCat("a pod asks for ", settings.pod_units, " MiB of EPC"));
-  auto admitted = kubelet.AdmitContainer(resource, "default/enclave-app", "app", settings.pod_units);
+  auto admitted =
+      kubelet.AdmitContainer(resource, "default/enclave-app", "app", settings.pod_units);
   say.Check(admitted.ok(), admitted.ok() ? absl::StrCat("preferred allocation and Allocate gave ",
                                                         absl::StrJoin(admitted->device_ids, ","))
                                          : admitted.status().ToString());
@@ -90,7 +93,8 @@ void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const st
                                             DemoNarrator::Since(restart_started)));
 
   say.Step("a second pod after the restart");
-  auto second = kubelet.AdmitContainer(resource, "default/enclave-app-2", "app", settings.pod_units);
+  auto second =
+      kubelet.AdmitContainer(resource, "default/enclave-app-2", "app", settings.pod_units);
   say.Check(second.ok(), second.ok() ? absl::StrCat("got ", absl::StrJoin(second->device_ids, ","),
                                                     " (the first pod's units stay checkpointed)")
                                      : second.status().ToString());
@@ -129,7 +133,8 @@ int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
     if (auto status = (*daemon)->Run(); !status.ok()) say.Fail("serve: " + status.ToString());
   });
   auto registered = (*kubelet)->WaitFor(
-      resource, [](const emulator::ResourceView& v) { return v.list_and_watch_updates > 0; }, kWait);
+      resource, [](const emulator::ResourceView& v) { return v.list_and_watch_updates > 0; },
+      kWait);
   say.Check(registered.has_value(),
             absl::StrCat("registered ", resource, " as endpoint ",
                          registered ? registered->endpoint : "?", " and opened ListAndWatch in ",

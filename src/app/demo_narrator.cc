@@ -31,8 +31,8 @@ int DemoNarrator::Summary() const {
 }
 
 std::string DemoNarrator::Since(std::chrono::steady_clock::time_point start) {
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   char text[32];
   std::snprintf(text, sizeof(text), "%.1f ms", ms);
   return text;

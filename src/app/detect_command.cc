@@ -1,6 +1,5 @@
 // `detect`: what this node has for SGX, and why something is missing; text or JSON.
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_options.h"
@@ -18,9 +17,12 @@ nlohmann::json PlanJson(const resources::EpcPlan& plan) {
   for (const resources::UnitBlock& block : plan.blocks) {
     blocks.push_back({{"numa_node", block.numa_node}, {"units", block.count}});
   }
-  return {{"name", plan.resource_name}, {"unit_bytes", plan.unit_bytes},
-          {"units", plan.unit_count},   {"healthy", plan.healthy},
-          {"health_reason", plan.health_reason}, {"numa_blocks", blocks}};
+  return {{"name", plan.resource_name},
+          {"unit_bytes", plan.unit_bytes},
+          {"units", plan.unit_count},
+          {"healthy", plan.healthy},
+          {"health_reason", plan.health_reason},
+          {"numa_blocks", blocks}};
 }
 
 void PrintPlanText(const resources::EpcPlan& plan) {

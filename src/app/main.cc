@@ -11,8 +11,9 @@ namespace {
 void PrintUsage(std::ostream& out) {
   out << "usage: tee-device-plugin <subcommand> [flags]\n\nsubcommands:\n";
   for (const tee::app::Subcommand& subcommand : tee::app::Subcommands()) {
-    out << "  " << subcommand.name << std::string(10 - std::string_view(subcommand.name).size(), ' ')
-        << subcommand.description << "\n";
+    out << "  " << subcommand.name
+        << std::string(10 - std::string_view(subcommand.name).size(), ' ') << subcommand.description
+        << "\n";
   }
   out << "\nRun 'tee-device-plugin <subcommand> --help' for its flags.\n";
 }

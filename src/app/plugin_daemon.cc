@@ -64,7 +64,8 @@ PluginDaemon::~PluginDaemon() {
 
 absl::Status PluginDaemon::Plan() {
   inventory_ = hw::ProbeInventory(root_, *cpuid_);
-  TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, resources::PlanEpcDevices(inventory_, options_.epc));
+  TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan,
+                       resources::PlanEpcDevices(inventory_, options_.epc));
   LogPlan(inventory_, plan);
   store_ = std::make_unique<kubelet::SnapshotStore>(
       kubelet::MakeSnapshot(1, std::make_shared<const resources::EpcPlan>(std::move(plan))));
@@ -82,8 +83,7 @@ void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::EpcP
 
 absl::Status PluginDaemon::Run() {
   if (options_.handle_signals) TEE_RETURN_IF_ERROR(WatchSignals());
-  kubelet::PluginEndpoint::Options endpoint_options{options_.plugin_dir,
-                                                    options_.epc.resource_name,
+  kubelet::PluginEndpoint::Options endpoint_options{options_.plugin_dir, options_.epc.resource_name,
                                                     options_.register_timeout};
   endpoint_ = std::make_unique<kubelet::PluginEndpoint>(loop_.get(), store_.get(),
                                                         std::move(endpoint_options));

@@ -2,12 +2,11 @@
 // Thread safety: each Run function is called once from main.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <CLI/CLI.hpp>
 
 namespace tee::app {
 

@@ -92,8 +92,8 @@ void EventLoop::ArmTimerFd() {
   itimerspec spec{};  // all zero disarms
   if (!timers_.empty()) {
     auto wait = timers_.begin()->first.first - std::chrono::steady_clock::now();
-    auto ns = std::max<int64_t>(
-        1, std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count());
+    auto ns =
+        std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count());
     spec.it_value.tv_sec = ns / 1000000000;
     spec.it_value.tv_nsec = ns % 1000000000;
   }

@@ -1,12 +1,11 @@
 #include "common/event_loop.h"
 
+#include <gtest/gtest.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace tee {
 namespace {
@@ -65,13 +64,14 @@ TEST(EventLoopTest, WatchedDescriptorCallsBackWhenReadable) {
   int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   ASSERT_GE(fd, 0);
   int calls = 0;
-  ASSERT_TRUE(loop->Watch(fd, [&] {
-                    uint64_t value;
-                    ASSERT_EQ(read(fd, &value, sizeof(value)), 8);
-                    ++calls;
-                    loop->Unwatch(fd);
-                    loop->Quit();
-                  })
+  ASSERT_TRUE(loop->Watch(fd,
+                          [&] {
+                            uint64_t value;
+                            ASSERT_EQ(read(fd, &value, sizeof(value)), 8);
+                            ++calls;
+                            loop->Unwatch(fd);
+                            loop->Quit();
+                          })
                   .ok());
   uint64_t one = 1;
   ASSERT_EQ(write(fd, &one, sizeof(one)), 8);

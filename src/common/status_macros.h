@@ -9,11 +9,11 @@
 #define TEE_STATUS_CONCAT(a, b) TEE_STATUS_CONCAT_INNER(a, b)
 
 // Returns the status of `expr` from the enclosing function when it is not OK.
-#define TEE_RETURN_IF_ERROR(expr)                  \
-  do {                                             \
+#define TEE_RETURN_IF_ERROR(expr)                               \
+  do {                                                          \
     if (absl::Status tee_status_ = (expr); !tee_status_.ok()) { \
-      return tee_status_;                          \
-    }                                              \
+      return tee_status_;                                       \
+    }                                                           \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); returns its status when not OK, else moves the

@@ -17,8 +17,8 @@ namespace {
 
 // Entries appearing, vanishing or being renamed. Not IN_CLOSE_WRITE or IN_ATTRIB on /dev: every
 // process that writes to /dev/null would wake us.
-constexpr uint32_t kDevMask =
-    IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+constexpr uint32_t kDevMask = IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE_SELF |
+                              IN_MOVE_SELF | IN_ONLYDIR;
 // sysfs folders: also rewritten values (seen on simulated hosts; real sysfs sends no events).
 constexpr uint32_t kSysfsMask = kDevMask | IN_CLOSE_WRITE | IN_MODIFY;
 constexpr const char* kNodeRoot = "/sys/devices/system/node";

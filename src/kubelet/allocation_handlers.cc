@@ -61,7 +61,8 @@ absl::Status HandlePreferredAllocation(const resources::EpcPlan& plan,
   for (int i = 0; i < request.container_requests_size(); ++i) {
     const auto& container = request.container_requests(i);
     auto available = SelectUnits(plan, container.available_deviceids());
-    if (!available.ok()) return InRequest("available IDs of container request", i, available.status());
+    if (!available.ok())
+      return InRequest("available IDs of container request", i, available.status());
     auto must_include = SelectUnits(plan, container.must_include_deviceids());
     if (!must_include.ok()) {
       return InRequest("must-include IDs of container request", i, must_include.status());

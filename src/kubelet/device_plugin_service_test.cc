@@ -2,12 +2,11 @@
 #include "kubelet/device_plugin_service.h"
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "kubelet/plugin_server.h"
 #include "kubelet/snapshot_store.h"

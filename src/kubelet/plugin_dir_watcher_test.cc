@@ -1,11 +1,10 @@
 #include "kubelet/plugin_dir_watcher.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 namespace tee::kubelet {
 namespace {

@@ -116,11 +116,10 @@ void PluginEndpoint::Register() {
   CancelRetry();
   uint64_t attempt = ++attempt_;
   attempt_started_ = std::chrono::steady_clock::now();
-  registration_.Register(
-      KubeletSocket(), MakeRegisterRequest(options_.resource_name, socket_name_),
-      options_.register_timeout, [this, attempt](absl::Status status) {
-        loop_->Post([this, attempt, status] { OnRegistered(attempt, status); });
-      });
+  registration_.Register(KubeletSocket(), MakeRegisterRequest(options_.resource_name, socket_name_),
+                         options_.register_timeout, [this, attempt](absl::Status status) {
+                           loop_->Post([this, attempt, status] { OnRegistered(attempt, status); });
+                         });
 }
 
 void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
@@ -136,8 +135,8 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
     return;
   }
   registered_ = false;
-  std::string failure = absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
-                                     status.message());
+  std::string failure =
+      absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
   if (failure != last_failure_) {
     spdlog::warn("registration with {} failed ({}); retrying with backoff", KubeletSocket(),
                  failure);

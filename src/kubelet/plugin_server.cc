@@ -53,8 +53,8 @@ absl::StatusOr<std::unique_ptr<PluginServer>> PluginServer::Start(const std::str
   builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot serve on ", socket_path,
-                                               " (is the directory there and writable?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve on ", socket_path, " (is the directory there and writable?)"));
   }
   return std::unique_ptr<PluginServer>(new PluginServer(socket_path, std::move(server)));
 }

@@ -52,10 +52,10 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
   call->stub->async()->Register(
       &call->context, &call->request, &call->response,
       [this, call, done = std::move(done)](grpc::Status status) {
-        absl::Status result =
-            status.ok() ? absl::OkStatus()
-                        : absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                       status.error_message());
+        absl::Status result = status.ok()
+                                  ? absl::OkStatus()
+                                  : absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                                                 status.error_message());
         done(result);
         Finished(call);
       });

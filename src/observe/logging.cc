@@ -14,9 +14,8 @@ absl::Status SetUpLogging(std::string_view level) {
   spdlog::level::level_enum parsed = spdlog::level::from_str(name);
   // from_str maps anything unknown to off; only "off" itself may mean off.
   if (parsed == spdlog::level::off && name != "off") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown log level \"", name,
-                     "\" (use trace, debug, info, warn, error, critical or off)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown log level \"", name, "\" (use trace, debug, info, warn, error, critical or off)"));
   }
   // Not registered by name, so a second set-up (demo, tests) replaces the first cleanly.
   auto logger = std::make_shared<spdlog::logger>(

@@ -1,9 +1,9 @@
 // Allocate and GetPreferredAllocation through the real binary: good and bad requests, device
 // specs and mounts, NUMA-aware preferred allocation, and very large requests.
-#include <set>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "plugin_process.h"
 
@@ -27,17 +27,17 @@ TEST(AllocateTest, InKernelDriverGetsFlatNodesPlusDcapAliasesWithHostPaths) {
   NodeHarness node("numa=1GiB driver=in-kernel");
   auto view = node.WaitRegistered();
   ASSERT_TRUE(view) << node.Log();
-  auto response = node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({HealthyIds(*view, 10)}));
+  auto response =
+      node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({HealthyIds(*view, 10)}));
   ASSERT_TRUE(response.ok()) << response.status();
   ASSERT_EQ(response->container_responses_size(), 1);
   const auto& container = response->container_responses(0);
   // host_path is the host's own path: never prefixed with --host-root.
-  EXPECT_EQ(DeviceSpecs(container),
-            (std::set<std::pair<std::string, std::string>>{
-                {"/dev/sgx_enclave", "/dev/sgx_enclave"},
-                {"/dev/sgx_provision", "/dev/sgx_provision"},
-                {"/dev/sgx/enclave", "/dev/sgx_enclave"},
-                {"/dev/sgx/provision", "/dev/sgx_provision"}}));
+  EXPECT_EQ(DeviceSpecs(container), (std::set<std::pair<std::string, std::string>>{
+                                        {"/dev/sgx_enclave", "/dev/sgx_enclave"},
+                                        {"/dev/sgx_provision", "/dev/sgx_provision"},
+                                        {"/dev/sgx/enclave", "/dev/sgx_enclave"},
+                                        {"/dev/sgx/provision", "/dev/sgx_provision"}}));
   EXPECT_EQ(container.mounts_size(), 0);
   EXPECT_TRUE(container.envs().empty());
 }
@@ -46,19 +46,21 @@ TEST(AllocateTest, DcapDriverGetsItsOwnNodes) {
   NodeHarness node("numa=1GiB driver=dcap");
   auto view = node.WaitRegistered();
   ASSERT_TRUE(view) << node.Log();
-  auto response = node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({HealthyIds(*view, 1)}));
+  auto response =
+      node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({HealthyIds(*view, 1)}));
   ASSERT_TRUE(response.ok()) << response.status();
-  EXPECT_EQ(DeviceSpecs(response->container_responses(0)),
-            (std::set<std::pair<std::string, std::string>>{
-                {"/dev/sgx/enclave", "/dev/sgx/enclave"},
-                {"/dev/sgx/provision", "/dev/sgx/provision"}}));
+  EXPECT_EQ(
+      DeviceSpecs(response->container_responses(0)),
+      (std::set<std::pair<std::string, std::string>>{
+          {"/dev/sgx/enclave", "/dev/sgx/enclave"}, {"/dev/sgx/provision", "/dev/sgx/provision"}}));
 }
 
 TEST(AllocateTest, AesmdSocketDirectoryIsMountedWithItsEnvironment) {
   NodeHarness node("numa=1GiB aesmd=on");
   auto view = node.WaitRegistered();
   ASSERT_TRUE(view) << node.Log();
-  auto response = node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({HealthyIds(*view, 2)}));
+  auto response =
+      node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({HealthyIds(*view, 2)}));
   ASSERT_TRUE(response.ok()) << response.status();
   const auto& container = response->container_responses(0);
   ASSERT_EQ(container.mounts_size(), 1);
@@ -72,10 +74,10 @@ TEST(AllocateTest, OneResponsePerContainerRequest) {
   auto view = node.WaitRegistered();
   ASSERT_TRUE(view) << node.Log();
   auto ids = HealthyIds(*view, 30);
-  auto response = node.kubelet().Allocate(
-      kEpcResource, MakeAllocateRequest({{ids.begin(), ids.begin() + 10},
-                                         {ids.begin() + 10, ids.begin() + 20},
-                                         {ids.begin() + 20, ids.end()}}));
+  auto response = node.kubelet().Allocate(kEpcResource,
+                                          MakeAllocateRequest({{ids.begin(), ids.begin() + 10},
+                                                               {ids.begin() + 10, ids.begin() + 20},
+                                                               {ids.begin() + 20, ids.end()}}));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->container_responses_size(), 3);
 }

@@ -1,10 +1,10 @@
 // The binary's command line: detect (text and JSON) on real CPUID dumps and simulated hosts, and
 // clear usage errors with exit code 2.
-#include <filesystem>
-#include <fstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "plugin_process.h"
@@ -14,15 +14,17 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Fixture(const std::string& name) { return std::string(TEE_CPUID_FIXTURES) + "/" + name; }
+std::string Fixture(const std::string& name) {
+  return std::string(TEE_CPUID_FIXTURES) + "/" + name;
+}
 
 TEST(CliTest, DetectJsonOnASimulatedNode) {
   TempDir dir;
   auto node = hw::ParseSimulatedNodeSpec("numa=4GiB,4GiB driver=in-kernel aesmd=on");
   ASSERT_TRUE(node.ok());
   ASSERT_TRUE(hw::WriteSimulatedNode(dir.path(), *node).ok());
-  auto result = RunBinary({"detect", "--json", "--host-root", dir.path(), "--cpuid-dump",
-                           dir.path() + "/cpuid.txt"});
+  auto result = RunBinary(
+      {"detect", "--json", "--host-root", dir.path(), "--cpuid-dump", dir.path() + "/cpuid.txt"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["resources"][0]["units"], 8192);
@@ -43,8 +45,8 @@ TEST(CliTest, DetectExplainsWhatIsMissing) {
       {"GenuineIntel00806E9_Kabylake_CPUID2.txt", "/dev/sgx_enclave"},
   };
   for (const Case& c : cases) {
-    auto result = RunBinary({"detect", "--host-root", empty_root.path(), "--cpuid-dump",
-                             Fixture(c.dump)});
+    auto result =
+        RunBinary({"detect", "--host-root", empty_root.path(), "--cpuid-dump", Fixture(c.dump)});
     EXPECT_EQ(result.exit_code, 1) << c.dump << "\n" << result.err;
     EXPECT_THAT(result.out, HasSubstr(c.says)) << c.dump;
   }
@@ -78,8 +80,9 @@ TEST(CliTest, UsageErrorsExitTwoAndNameTheProblem) {
   };
   for (const Case& c : cases) {
     auto result = RunBinary(c.args);
-    EXPECT_EQ(result.exit_code, 2) << c.args[0] << " " << (c.args.size() > 1 ? c.args[1] : "")
-                                   << "\n" << result.err;
+    EXPECT_EQ(result.exit_code, 2)
+        << c.args[0] << " " << (c.args.size() > 1 ? c.args[1] : "") << "\n"
+        << result.err;
     EXPECT_THAT(result.err, HasSubstr(c.says));
   }
 }

@@ -1,8 +1,8 @@
 // Kubelet restarts and device-node changes: the plugin re-registers and health follows the host.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "plugin_process.h"
 
@@ -17,7 +17,8 @@ TEST(KubeletRestartTest, ReRegistersAfterEachOfTwentyRestarts) {
     auto view = node.WaitRegistered(cycle + 1);
     ASSERT_TRUE(view) << "cycle " << cycle << "\n" << node.Log();
     EXPECT_EQ(view->devices.size(), 1024u);
-    auto response = node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({{view->devices[0].id}}));
+    auto response =
+        node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({{view->devices[0].id}}));
     ASSERT_TRUE(response.ok()) << "cycle " << cycle << ": " << response.status();
   }
   EXPECT_FALSE(node.plugin().ExitCode().has_value());
@@ -40,15 +41,13 @@ TEST(KubeletRestartTest, RemovedEnclaveNodeTurnsDevicesUnhealthyAndBack) {
   ASSERT_TRUE(node.WaitRegistered()) << node.Log();
   const std::string enclave = node.root() + "/dev/sgx_enclave";
   ASSERT_TRUE(std::filesystem::remove(enclave));
-  auto unhealthy = node.WaitFor([](const emulator::ResourceView& v) {
-    return !v.devices.empty() && v.HealthyCount() == 0;
-  });
+  auto unhealthy = node.WaitFor(
+      [](const emulator::ResourceView& v) { return !v.devices.empty() && v.HealthyCount() == 0; });
   ASSERT_TRUE(unhealthy) << node.Log();
   EXPECT_EQ(unhealthy->devices.size(), 1024u) << "devices stay, only their health changes";
   std::ofstream(enclave).put('\n');
-  auto healthy = node.WaitFor([](const emulator::ResourceView& v) {
-    return v.HealthyCount() == 1024;
-  });
+  auto healthy =
+      node.WaitFor([](const emulator::ResourceView& v) { return v.HealthyCount() == 1024; });
   ASSERT_TRUE(healthy) << node.Log();
 }
 

@@ -1,5 +1,6 @@
 #include "plugin_process.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace tee::testing {
 namespace {
@@ -129,7 +128,7 @@ NodeHarness::NodeHarness(const std::string& spec, std::vector<std::string> extra
   EXPECT_TRUE(node.ok()) << node.status();
   EXPECT_TRUE(hw::WriteSimulatedNode(root_, *node).ok());
   if (start_kubelet) StartKubelet();
-  std::vector<std::string> args = {"--plugin-dir", plugin_dir_, "--host-root", root_,
+  std::vector<std::string> args = {"--plugin-dir", plugin_dir_,          "--host-root", root_,
                                    "--cpuid-dump", root_ + "/cpuid.txt", "--log-level", "debug"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   plugin_ = std::make_unique<PluginProcess>(args, dir_.path());

@@ -1,12 +1,11 @@
 // The real binary against the kubelet emulator: registration, ListAndWatch, SIGTERM, kubelet
 // absent at start.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <filesystem>
 #include <map>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "plugin_process.h"
 
