@@ -75,10 +75,13 @@ void PluginEndpoint::OnDirectoryEvents() {
   PluginDirEvents events = watcher_->ReadEvents();
   if (shut_down_) return;
   if (events.directory_gone) return OnDirectoryGone();
-  bool socket_lost = events.own_socket_removed || (events.overflowed && !server_->SocketIsOurs());
+  // A delete event may be our own doing (a stale file removed at start, a re-serve); only a
+  // socket file that is no longer the one we bound counts as lost.
+  bool socket_lost = (events.own_socket_removed || events.overflowed) &&
+                     (server_ == nullptr || !server_->SocketIsOurs());
   if (socket_lost) {
     registered_ = false;
-    spdlog::warn("socket {} was removed; serving it again", server_->socket_path());
+    spdlog::warn("socket {}/{} was removed; serving it again", options_.plugin_dir, socket_name_);
     if (absl::Status status = Serve(); !status.ok()) {
       spdlog::error("cannot serve again: {}", status.ToString());
       return ScheduleRetry();
