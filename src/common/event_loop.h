@@ -13,7 +13,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 
 namespace tee {
 
@@ -59,7 +59,7 @@ class EventLoop {
   std::map<std::pair<std::chrono::steady_clock::time_point, TimerId>, Callback> timers_;
   TimerId next_timer_id_ = 1;
 
-  absl::Mutex mutex_;
+  tee::Mutex mutex_;
   std::deque<Callback> posted_ ABSL_GUARDED_BY(mutex_);
   bool quit_ ABSL_GUARDED_BY(mutex_) = false;
 };

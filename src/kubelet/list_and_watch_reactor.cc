@@ -6,7 +6,7 @@ namespace tee::kubelet {
 
 ListAndWatchReactor::ListAndWatchReactor(SnapshotStore* store) : store_(store) {
   std::shared_ptr<const PluginSnapshot> first = store_->AddWatcher(this);
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   started_ = true;
   // A publish may have raced in between; send whichever is newer.
   if (pending_ != nullptr && pending_->version > first->version) first = std::move(pending_);
@@ -21,7 +21,7 @@ void ListAndWatchReactor::StartSendLocked(std::shared_ptr<const PluginSnapshot> 
 }
 
 void ListAndWatchReactor::OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   if (finished_) return;
   if (!started_ || in_flight_ != nullptr) {
     pending_ = std::move(snapshot);  // only the latest matters: each list is complete
@@ -31,7 +31,7 @@ void ListAndWatchReactor::OnSnapshot(std::shared_ptr<const PluginSnapshot> snaps
 }
 
 void ListAndWatchReactor::OnWriteDone(bool ok) {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   in_flight_.reset();
   if (!ok) {
     FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "ListAndWatch write failed"));
@@ -44,7 +44,7 @@ void ListAndWatchReactor::OnWriteDone(bool ok) {
 }
 
 void ListAndWatchReactor::OnCancel() {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   FinishLocked(grpc::Status::CANCELLED);
 }
 

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 #include "kubelet/snapshot_store.h"
 
@@ -33,7 +33,7 @@ class ListAndWatchReactor final : public grpc::ServerWriteReactor<v1beta1::ListA
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   SnapshotStore* store_;
-  absl::Mutex mutex_;
+  tee::Mutex mutex_;
   // The message being written lives in this snapshot; held until OnWriteDone.
   std::shared_ptr<const PluginSnapshot> in_flight_ ABSL_GUARDED_BY(mutex_);
   std::shared_ptr<const PluginSnapshot> pending_ ABSL_GUARDED_BY(mutex_);

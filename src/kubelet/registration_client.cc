@@ -29,9 +29,9 @@ RegistrationClient::RegistrationClient() = default;
 
 RegistrationClient::~RegistrationClient() {
   CancelAll();
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   auto none_left = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return in_flight_.empty(); };
-  mutex_.Await(absl::Condition(&none_left));
+  mutex_.Await(none_left);
   finished_.clear();
 }
 
@@ -46,7 +46,7 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
   call->stub = v1beta1::Registration::NewStub(
       grpc::CreateChannel("unix://" + kubelet_socket, grpc::InsecureChannelCredentials()));
   {
-    absl::MutexLock lock(&mutex_);
+    tee::MutexLock lock(&mutex_);
     in_flight_.insert(call);
   }
   call->stub->async()->Register(
@@ -63,7 +63,7 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
 
 void RegistrationClient::Finished(Call* call) {
   // Not deleted here: tearing down a channel inside its own callback can deadlock in gRPC.
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   in_flight_.erase(call);
   finished_.emplace_back(call);
 }
@@ -71,13 +71,13 @@ void RegistrationClient::Finished(Call* call) {
 void RegistrationClient::ReleaseFinished() {
   std::vector<std::unique_ptr<Call>> finished;
   {
-    absl::MutexLock lock(&mutex_);
+    tee::MutexLock lock(&mutex_);
     finished.swap(finished_);
   }
 }
 
 void RegistrationClient::CancelAll() {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   for (Call* call : in_flight_) call->context.TryCancel();
 }
 

@@ -13,7 +13,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 
 namespace tee::kubelet {
@@ -47,7 +47,7 @@ class RegistrationClient {
   void Finished(Call* call);
   void ReleaseFinished();
 
-  absl::Mutex mutex_;
+  tee::Mutex mutex_;
   std::set<Call*> in_flight_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::unique_ptr<Call>> finished_ ABSL_GUARDED_BY(mutex_);
 };

@@ -21,35 +21,35 @@ SnapshotStore::SnapshotStore(std::shared_ptr<const PluginSnapshot> initial)
 SnapshotStore::~SnapshotStore() = default;
 
 std::shared_ptr<const PluginSnapshot> SnapshotStore::Current() const {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   return current_;
 }
 
 void SnapshotStore::Publish(std::shared_ptr<const PluginSnapshot> snapshot) {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   current_ = std::move(snapshot);
   for (Watcher* watcher : watchers_) watcher->OnSnapshot(current_);
 }
 
 std::shared_ptr<const PluginSnapshot> SnapshotStore::AddWatcher(Watcher* watcher) {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   watchers_.insert(watcher);
   return current_;
 }
 
 void SnapshotStore::RemoveWatcher(Watcher* watcher) {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   watchers_.erase(watcher);
 }
 
 bool SnapshotStore::WaitForNoWatchers(absl::Duration timeout) {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   auto none_left = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return watchers_.empty(); };
-  return mutex_.AwaitWithTimeout(absl::Condition(&none_left), timeout);
+  return mutex_.AwaitWithTimeout(none_left, timeout);
 }
 
 size_t SnapshotStore::WatcherCount() const {
-  absl::MutexLock lock(&mutex_);
+  tee::MutexLock lock(&mutex_);
   return watchers_.size();
 }
 

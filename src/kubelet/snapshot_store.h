@@ -10,8 +10,8 @@
 #include <set>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 #include "resources/epc_plan.h"
 
@@ -52,7 +52,7 @@ class SnapshotStore {
   size_t WatcherCount() const;
 
  private:
-  mutable absl::Mutex mutex_;
+  mutable tee::Mutex mutex_;
   std::shared_ptr<const PluginSnapshot> current_ ABSL_GUARDED_BY(mutex_);
   std::set<Watcher*> watchers_ ABSL_GUARDED_BY(mutex_);
 };

@@ -10,7 +10,7 @@ absl::StatusOr<std::vector<std::string>> KubeletEmulator::Impl::ChooseDevices(
   std::vector<std::string> free_ids;
   bool offers_preferred = false;
   {
-    absl::MutexLock lock(&mu_);
+    tee::MutexLock lock(&mu_);
     auto it = resources_.find(name);
     if (it == resources_.end() || it->second.connection == nullptr) {
       return absl::NotFoundError(absl::StrCat("resource ", name, " is not registered"));
@@ -44,9 +44,9 @@ absl::StatusOr<AdmittedContainer> KubeletEmulator::Impl::AdmitContainer(
   if (count <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("count must be positive, got ", count));
   }
-  absl::MutexLock admission(&admission_mu_);
+  tee::MutexLock admission(&admission_mu_);
   {
-    absl::MutexLock lock(&mu_);
+    tee::MutexLock lock(&mu_);
     if (checkpoint_.Find(pod, container, name) != nullptr) {
       return absl::AlreadyExistsError(
           absl::StrCat(pod, "/", container, " already holds devices of ", name));
@@ -64,7 +64,7 @@ absl::StatusOr<AdmittedContainer> KubeletEmulator::Impl::AdmitContainer(
   if (!response.ok()) return response.status();
   if (absl::Status status = CheckSingleContainerResponse(*response); !status.ok()) return status;
   admitted.response = response->container_responses(0);
-  absl::MutexLock lock(&mu_);
+  tee::MutexLock lock(&mu_);
   checkpoint_.Record(CheckpointEntry{.pod = pod,
                                      .container = container,
                                      .resource_name = name,
@@ -74,14 +74,14 @@ absl::StatusOr<AdmittedContainer> KubeletEmulator::Impl::AdmitContainer(
 }
 
 void KubeletEmulator::Impl::RemovePod(const std::string& pod) {
-  absl::MutexLock lock(&mu_);
+  tee::MutexLock lock(&mu_);
   checkpoint_.RemovePod(pod);
   // The in-memory record stays authoritative; a failed write shows on the next Save.
   checkpoint_.Save(checkpoint_path_).IgnoreError();
 }
 
 std::vector<std::string> KubeletEmulator::Impl::CheckpointedIds(const std::string& name) const {
-  absl::MutexLock lock(&mu_);
+  tee::MutexLock lock(&mu_);
   return checkpoint_.IdsFor(name);
 }
 

@@ -23,17 +23,17 @@ std::string KubeletEmulator::Impl::socket_path() const {
 }
 
 absl::Status KubeletEmulator::Impl::Serve() {
-  absl::MutexLock lock(&lifecycle_mu_);
+  tee::MutexLock lock(&lifecycle_mu_);
   return ServeLocked();
 }
 
 void KubeletEmulator::Impl::Stop() {
-  absl::MutexLock lock(&lifecycle_mu_);
+  tee::MutexLock lock(&lifecycle_mu_);
   StopLocked();
 }
 
 absl::Status KubeletEmulator::Impl::Restart() {
-  absl::MutexLock lock(&lifecycle_mu_);
+  tee::MutexLock lock(&lifecycle_mu_);
   StopLocked();
   WipeDirectory();
   return ServeLocked();
@@ -55,7 +55,7 @@ void KubeletEmulator::Impl::StopLocked() {
   server_.reset();
   std::vector<std::unique_ptr<PluginConnection>> dropped;
   {
-    absl::MutexLock lock(&mu_);
+    tee::MutexLock lock(&mu_);
     for (auto& [name, state] : resources_) {
       if (state.connection != nullptr) dropped.push_back(std::move(state.connection));
       state.generation = 0;
@@ -99,7 +99,7 @@ absl::Status KubeletEmulator::Impl::Connect(const v1beta1::RegisterRequest& requ
   if (!connection.ok()) return connection.status();
   std::unique_ptr<PluginConnection> replaced;
   {
-    absl::MutexLock lock(&mu_);
+    tee::MutexLock lock(&mu_);
     ResourceState& state = resources_[name];
     ResourceView& view = state.view;
     view.resource_name = name;

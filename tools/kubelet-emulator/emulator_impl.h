@@ -10,8 +10,8 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "checkpoint.h"
+#include "common/mutex.h"
 #include "kubelet_emulator.h"
 #include "plugin_connection.h"
 #include "registration_server.h"
@@ -81,14 +81,14 @@ class KubeletEmulator::Impl {
   const std::string checkpoint_path_;
   std::atomic<uint64_t> next_generation_{1};
 
-  absl::Mutex lifecycle_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  tee::Mutex lifecycle_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::unique_ptr<RegistrationServer> server_ ABSL_GUARDED_BY(lifecycle_mu_);
 
   // The kubelet admits one pod at a time; this keeps two admissions from picking the same free
   // devices. Held across gRPC calls, unlike mu_.
-  absl::Mutex admission_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  tee::Mutex admission_mu_ ABSL_ACQUIRED_BEFORE(mu_);
 
-  mutable absl::Mutex mu_;
+  mutable tee::Mutex mu_;
   std::map<std::string, ResourceState> resources_ ABSL_GUARDED_BY(mu_);
   Checkpoint checkpoint_ ABSL_GUARDED_BY(mu_);
 };

@@ -151,11 +151,11 @@ namespace {
 
 TEST(EmulatorEventsTest, ReportsRegistrationsAndLists) {
   TempDir dir;
-  absl::Mutex mu;
+  tee::Mutex mu;
   std::vector<std::string> lines;
   auto kubelet =
       KubeletEmulator::Start({.plugin_dir = dir.path(), .on_event = [&](const std::string& line) {
-                                absl::MutexLock lock(&mu);
+                                tee::MutexLock lock(&mu);
                                 lines.push_back(line);
                               }});
   ASSERT_TRUE(kubelet.ok()) << kubelet.status();
