@@ -34,11 +34,13 @@ if has_stage asan; then
 fi
 
 if has_stage tsan; then
-  stage "TSan build: event loop, kubelet edge, emulator, and the daemon end to end"
+  # Only code whose synchronisation TSan can see: Debian's gRPC and abseil are not instrumented, so
+  # anything running on gRPC's threads draws reports from inside gRPC that say nothing about us.
+  stage "TSan build: mutex, event loop, snapshot store"
   bash scripts/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug -DTEE_SANITIZE=thread \
-    -DTEE_BUILD_BENCH=OFF
+    -DTEE_BUILD_BENCH=OFF -- tee_common_tests tee_kubelet_tests
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
-    run_ctest build-tsan -R 'EventLoop|Snapshot|ListAndWatch|Emulator|Serve|KubeletRestart|Allocate'
+    run_ctest build-tsan -R '^(MutexTest|EventLoopTest|SnapshotStoreTest)\.'
 fi
 
 if has_stage fuzz; then

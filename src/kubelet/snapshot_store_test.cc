@@ -1,0 +1,85 @@
+// The store without gRPC: publishers and watchers on several threads (run under TSan in CI).
+#include "kubelet/snapshot_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace tee::kubelet {
+namespace {
+
+std::shared_ptr<const PluginSnapshot> Snapshot(uint64_t version, uint32_t units) {
+  auto plan = std::make_shared<resources::EpcPlan>();
+  plan->unit_count = units;
+  plan->blocks = {{-1, 0, units}};
+  plan->healthy = true;
+  return MakeSnapshot(version, std::move(plan));
+}
+
+// Records the newest version it was told about, as a stream keeps only the latest.
+class RecordingWatcher : public SnapshotStore::Watcher {
+ public:
+  void OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) override {
+    latest_.store(snapshot->version);
+    calls_.fetch_add(1);
+  }
+  std::atomic<uint64_t> latest_{0};
+  std::atomic<int> calls_{0};
+};
+
+TEST(SnapshotStoreTest, AddWatcherReturnsTheCurrentSnapshotEncoded) {
+  SnapshotStore store(Snapshot(1, 5));
+  RecordingWatcher watcher;
+  auto current = store.AddWatcher(&watcher);
+  EXPECT_EQ(current->version, 1u);
+  EXPECT_EQ(current->devices.devices_size(), 5);
+  store.RemoveWatcher(&watcher);
+  EXPECT_TRUE(store.WaitForNoWatchers(absl::ZeroDuration()));
+}
+
+TEST(SnapshotStoreTest, EveryWatcherSeesTheLastPublishUnderConcurrentChurn) {
+  SnapshotStore store(Snapshot(1, 4));
+  constexpr int kWatchers = 4;
+  std::vector<RecordingWatcher> watchers(kWatchers);
+  for (auto& watcher : watchers) store.AddWatcher(&watcher);
+  std::atomic<bool> stop{false};
+  // Short-lived watchers come and go while publishes run, like streams opening and closing.
+  std::thread churn([&] {
+    while (!stop.load()) {
+      RecordingWatcher transient;
+      store.AddWatcher(&transient);
+      store.RemoveWatcher(&transient);
+    }
+  });
+  std::vector<std::thread> publishers;
+  for (int p = 0; p < 2; ++p) {
+    publishers.emplace_back([&store, p] {
+      for (uint64_t v = 2 + p; v < 400; v += 2) store.Publish(Snapshot(v, 4));
+    });
+  }
+  for (auto& thread : publishers) thread.join();
+  store.Publish(Snapshot(1000, 4));
+  stop.store(true);
+  churn.join();
+  for (auto& watcher : watchers) {
+    EXPECT_EQ(watcher.latest_.load(), 1000u);
+    store.RemoveWatcher(&watcher);
+  }
+  EXPECT_EQ(store.Current()->version, 1000u);
+  EXPECT_EQ(store.WatcherCount(), 0u);
+}
+
+TEST(SnapshotStoreTest, WaitForNoWatchersTimesOutWhileOneRemains) {
+  SnapshotStore store(Snapshot(1, 1));
+  RecordingWatcher watcher;
+  store.AddWatcher(&watcher);
+  EXPECT_FALSE(store.WaitForNoWatchers(absl::Milliseconds(10)));
+  std::thread remover([&] { store.RemoveWatcher(&watcher); });
+  EXPECT_TRUE(store.WaitForNoWatchers(absl::Seconds(5)));
+  remover.join();
+}
+
+}  // namespace
+}  // namespace tee::kubelet
