@@ -45,8 +45,10 @@ fi
 
 if has_stage fuzz; then
   stage "libFuzzer targets, ${fuzz_seconds}s each"
+  fuzz_targets=$(basename -s .cc fuzz/*_fuzz.cc)
+  # shellcheck disable=SC2086 # one target per word
   CXX=clang++ bash scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DTEE_BUILD_FUZZ=ON -DTEE_BUILD_TESTS=OFF -DTEE_BUILD_BENCH=OFF
+    -DTEE_BUILD_FUZZ=ON -DTEE_BUILD_TESTS=OFF -DTEE_BUILD_BENCH=OFF -- $fuzz_targets
   bash scripts/fuzz.sh build-fuzz "$fuzz_seconds"
 fi
 
