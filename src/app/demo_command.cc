@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_join.h"
 #include "app/demo_narrator.h"
+#include "app/demo_scenario.h"
 #include "app/plugin_daemon.h"
 #include "app/subcommands.h"
 #include "common/byte_size.h"
@@ -20,8 +21,7 @@
 namespace tee::app {
 namespace {
 
-using std::chrono::milliseconds;
-constexpr milliseconds kWait{10000};
+constexpr std::chrono::milliseconds kWait{10000};
 
 struct DemoSettings {
   std::string spec = "numa=4GiB,4GiB driver=in-kernel aesmd=on";
@@ -29,76 +29,6 @@ struct DemoSettings {
   std::string log_level = "warn";
   bool keep = false;
 };
-
-std::string DescribeNuma(const emulator::ResourceView& view) {
-  std::map<int64_t, int> per_node;
-  for (const auto& device : view.devices) {
-    per_node[device.numa_nodes.empty() ? -1 : device.numa_nodes.front()]++;
-  }
-  std::vector<std::string> parts;
-  for (const auto& [node, count] : per_node) {
-    parts.push_back(node < 0 ? absl::StrCat(count, " without NUMA node")
-                             : absl::StrCat(count, " on NUMA node ", node));
-  }
-  return absl::StrJoin(parts, ", ");
-}
-
-void NarrateAllocation(DemoNarrator& say, const v1beta1::ContainerAllocateResponse& response) {
-  for (const auto& device : response.devices()) {
-    say.Detail(absl::StrCat("device ", device.container_path(), " <- host ", device.host_path(),
-                            " (", device.permissions(), ")"));
-  }
-  for (const auto& mount : response.mounts()) {
-    say.Detail(absl::StrCat("mount  ", mount.container_path(), " <- host ", mount.host_path(),
-                            mount.read_only() ? " (ro)" : " (rw)"));
-  }
-  for (const auto& [name, value] : response.envs())
-    say.Detail(absl::StrCat("env    ", name, "=", value));
-}
-
-// The steps after the plugin registered: devices, a pod, a kubelet restart, another pod.
-void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const std::string& resource,
-                 const DemoSettings& settings) {
-  auto view = kubelet.Resource(resource);
-  say.Step("devices advertised through ListAndWatch");
-  say.Check(
-      view && view->HealthyCount() > 0,
-      absl::StrCat(view ? view->devices.size() : 0, " devices, ", view ? view->HealthyCount() : 0,
-                   " Healthy (", view ? DescribeNuma(*view) : "", "); first message ",
-                   view ? view->last_message_bytes : 0, " bytes"));
-  if (!view || view->HealthyCount() == 0) return;
-
-  say.Step(absl::StrCat("a pod asks for ", settings.pod_units, " MiB of EPC"));
-  auto admitted =
-      kubelet.AdmitContainer(resource, "default/enclave-app", "app", settings.pod_units);
-  say.Check(admitted.ok(), admitted.ok() ? absl::StrCat("preferred allocation and Allocate gave ",
-                                                        absl::StrJoin(admitted->device_ids, ","))
-                                         : admitted.status().ToString());
-  if (admitted.ok()) {
-    NarrateAllocation(say, admitted->response);
-    say.Check(!admitted->response.devices().empty(), "the container gets the SGX device nodes");
-  }
-
-  say.Step("the kubelet restarts (sockets wiped, new kubelet.sock)");
-  int before = view->registrations;
-  auto restart_started = std::chrono::steady_clock::now();
-  say.Check(kubelet.Restart().ok(), "kubelet emulator restarted");
-  auto again = kubelet.WaitFor(
-      resource,
-      [before](const emulator::ResourceView& v) {
-        return v.registrations > before && v.stream_open && v.list_and_watch_updates > 0;
-      },
-      kWait);
-  say.Check(again.has_value(), absl::StrCat("plugin re-registered and re-listed in ",
-                                            DemoNarrator::Since(restart_started)));
-
-  say.Step("a second pod after the restart");
-  auto second =
-      kubelet.AdmitContainer(resource, "default/enclave-app-2", "app", settings.pod_units);
-  say.Check(second.ok(), second.ok() ? absl::StrCat("got ", absl::StrJoin(second->device_ids, ","),
-                                                    " (the first pod's units stay checkpointed)")
-                                     : second.status().ToString());
-}
 
 int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
   DemoNarrator say;
@@ -139,7 +69,7 @@ int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
             absl::StrCat("registered ", resource, " as endpoint ",
                          registered ? registered->endpoint : "?", " and opened ListAndWatch in ",
                          DemoNarrator::Since(started)));
-  if (registered) RunScenario(say, **kubelet, resource, settings);
+  if (registered) RunScenario(say, **kubelet, resource, settings.pod_units);
 
   say.Step("stopping the plugin");
   (*daemon)->Stop();
