@@ -87,11 +87,21 @@ void PluginEndpoint::OnDirectoryEvents() {
       return ScheduleRetry();
     }
   }
+  bool new_kubelet = false;
   if (events.kubelet_socket_created) {
     kubelet_restarts_.fetch_add(1);
-    spdlog::info("kubelet.sock appeared: kubelet (re)started; registering");
+    // The re-serve above may already have registered with this very kubelet.sock.
+    new_kubelet = KubeletSocketInode() != attempt_kubelet_inode_ || !attempt_may_succeed_;
+    spdlog::info("kubelet.sock appeared: kubelet (re)started{}",
+                 new_kubelet ? "; registering" : "; registration already on its way");
   }
-  if (events.kubelet_socket_created || socket_lost || events.overflowed) Register();
+  if (new_kubelet || socket_lost || events.overflowed) Register();
+}
+
+uint64_t PluginEndpoint::KubeletSocketInode() const {
+  struct stat info {};
+  if (stat(KubeletSocket().c_str(), &info) != 0) return 0;
+  return static_cast<uint64_t>(info.st_ino);
 }
 
 void PluginEndpoint::OnDirectoryGone() {
@@ -119,6 +129,8 @@ void PluginEndpoint::Register() {
   CancelRetry();
   uint64_t attempt = ++attempt_;
   attempt_started_ = std::chrono::steady_clock::now();
+  attempt_kubelet_inode_ = KubeletSocketInode();
+  attempt_may_succeed_ = true;
   registration_.Register(KubeletSocket(), MakeRegisterRequest(options_.resource_name, socket_name_),
                          options_.register_timeout, [this, attempt](absl::Status status) {
                            loop_->Post([this, attempt, status] { OnRegistered(attempt, status); });
@@ -138,6 +150,7 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
     return;
   }
   registered_ = false;
+  attempt_may_succeed_ = false;
   std::string failure =
       absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
   if (failure != last_failure_) {

@@ -42,9 +42,13 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
   auto* call = new Call;
   call->request = request;
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
-  // A fresh channel per attempt: after a kubelet restart the old connection is dead.
-  call->stub = v1beta1::Registration::NewStub(
-      grpc::CreateChannel("unix://" + kubelet_socket, grpc::InsecureChannelCredentials()));
+  // A fresh channel with its own connection per attempt: gRPC otherwise shares one connection
+  // per target process-wide, and a failed dial while kubelet.sock was missing would make the
+  // next attempt wait out gRPC's reconnect backoff (about a second) after the kubelet is back.
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  call->stub = v1beta1::Registration::NewStub(grpc::CreateCustomChannel(
+      "unix://" + kubelet_socket, grpc::InsecureChannelCredentials(), arguments));
   {
     tee::MutexLock lock(&mutex_);
     in_flight_.insert(call);
