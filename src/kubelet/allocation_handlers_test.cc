@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kubelet/device_list_encoder.h"
+#include "resources/device_list_size.h"
 
 namespace tee::kubelet {
 namespace {
@@ -77,6 +78,38 @@ TEST(DeviceListEncoderTest, EveryUnitWithHealthAndNumaNode) {
   list = EncodeDeviceList(plan);
   EXPECT_EQ(list.devices(0).health(), "Unhealthy");
   EXPECT_FALSE(list.devices(0).has_topology());
+}
+
+}  // namespace
+}  // namespace tee::kubelet
+
+namespace tee::kubelet {
+namespace {
+
+// The plan's own size arithmetic must match what protobuf really encodes, byte for byte.
+TEST(DeviceListEncoderTest, PlannedSizeMatchesTheEncodingExactly) {
+  struct Case {
+    std::vector<resources::UnitBlock> blocks;
+    bool has_topology;
+  };
+  std::vector<Case> cases = {
+      {{{-1, 0, 1}}, false},
+      {{{-1, 0, 47000}}, false},  // IDs of one to four characters
+      {{{0, 0, 1300}, {1, 1300, 1300}}, true},
+      {{{0, 0, 10}, {3, 10, 10}, {200, 20, 50000}}, true},  // NUMA IDs needing two varint bytes
+  };
+  for (const Case& c : cases) {
+    for (bool healthy : {true, false}) {
+      resources::EpcPlan plan;
+      plan.blocks = c.blocks;
+      plan.has_topology = c.has_topology;
+      plan.healthy = healthy;
+      for (const auto& block : c.blocks) plan.unit_count += block.count;
+      EXPECT_EQ(EncodeDeviceList(plan).ByteSizeLong(),
+                resources::EncodedDeviceListBytes(c.blocks, c.has_topology, healthy))
+          << plan.unit_count << " units, healthy=" << healthy;
+    }
+  }
 }
 
 }  // namespace

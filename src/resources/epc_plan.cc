@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "resources/device_list_size.h"
 
 namespace tee::resources {
 namespace {
@@ -38,7 +39,6 @@ void PlanBlocks(const hw::Inventory& inventory, uint64_t unit_bytes, EpcPlan* pl
     AppendBlock(-1, inventory.epc_bytes / unit_bytes, plan);
     return;
   }
-  plan->has_topology = true;
   // The inventory promises sorted nodes; sorting a copy keeps the plan's ascending-node invariant
   // even if it did not, and a node listed twice becomes one block.
   std::vector<hw::NumaEpc> nodes = inventory.numa_epc;
@@ -53,6 +53,28 @@ void PlanBlocks(const hw::Inventory& inventory, uint64_t unit_bytes, EpcPlan* pl
     }
     AppendBlock(nodes[i].node, units, plan);
     i = end;
+  }
+  // One NUMA node tells the topology manager nothing and costs bytes per device.
+  plan->has_topology = plan->blocks.size() > 1;
+}
+
+// Cuts the plan to what the kubelet accepts and, when it had to, finds the smallest unit size
+// whose full list would fit.
+void FitToKubeletLimit(const hw::Inventory& inventory, EpcPlan* plan) {
+  plan->units_on_node = plan->unit_count;
+  std::vector<UnitBlock> fitted = FitBlocks(plan->blocks, plan->has_topology);
+  if (fitted == plan->blocks) return;
+  plan->blocks = std::move(fitted);
+  plan->unit_count = 0;
+  for (const UnitBlock& block : plan->blocks) plan->unit_count += block.count;
+  for (uint64_t unit = plan->unit_bytes * 2; unit <= kGiB; unit *= 2) {
+    EpcPlan larger;
+    larger.unit_bytes = unit;
+    PlanBlocks(inventory, unit, &larger);
+    if (FitBlocks(larger.blocks, larger.has_topology) == larger.blocks) {
+      plan->smallest_fitting_unit_bytes = unit;
+      return;
+    }
   }
 }
 
@@ -86,6 +108,7 @@ absl::StatusOr<EpcPlan> PlanEpcDevices(const hw::Inventory& inventory, const Epc
   plan.resource_name = config.resource_name;
   plan.unit_bytes = config.unit_bytes;
   PlanBlocks(inventory, config.unit_bytes, &plan);
+  FitToKubeletLimit(inventory, &plan);
   PlanHealth(inventory, &plan);
   plan.container_edits = PlanContainerEdits(inventory);
   return plan;

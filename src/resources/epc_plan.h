@@ -60,13 +60,20 @@ struct EpcPlan {
   uint32_t unit_count = 0;
   // Contiguous blocks covering [0, unit_count), ordered by `first`, NUMA nodes ascending.
   std::vector<UnitBlock> blocks;
-  bool has_topology = false;  // devices carry a NUMA node
+  bool has_topology = false;  // devices carry a NUMA node: only when EPC spans several nodes
+  // Whole units the node's EPC holds. More than unit_count when the full list would exceed the
+  // kubelet's 4 MiB message limit: then only as many as fit are advertised (never more than
+  // exist), and smallest_fitting_unit_bytes names the smallest unit whose full list fits (0 when
+  // even 1 GiB units do not).
+  uint64_t units_on_node = 0;
+  uint64_t smallest_fitting_unit_bytes = 0;
   bool healthy = false;
   std::string health_reason;  // why unhealthy ("" when healthy)
   ContainerEdits container_edits;
 
-  // NUMA node of a unit (-1 without topology). REQUIRES: index < unit_count.
+  // NUMA node of a unit (-1 when the kernel gave no topology). REQUIRES: index < unit_count.
   int NumaNodeOf(uint32_t index) const;
+  bool capped() const { return unit_count < units_on_node; }
 };
 
 // InvalidArgument naming the value when `name` is not `<domain>/<name>` as Kubernetes requires for
@@ -76,6 +83,7 @@ absl::Status ValidateResourceName(std::string_view name);
 // Builds the plan: one unit per whole `unit_bytes` of EPC on each NUMA node (a partial unit is
 // dropped, so 93.5 MiB gives 93 units), healthy while inventory.SgxUsable(). InvalidArgument when
 // the config is bad (resource name, unit not a power of two between 1 MiB and 1 GiB).
+// The advertisement is cut to what fits in the kubelet's ListAndWatch limit (see units_on_node).
 // Also: total units are clamped to UINT32_MAX (IDs are 32-bit); NUMA nodes without a whole unit
 // get no block; when healthy is false, health_reason is the inventory's first problem, or
 // "no EPC" when SGX is usable but there is not one whole unit.

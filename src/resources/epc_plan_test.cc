@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "resources/device_list_size.h"
+
 namespace tee::resources {
 namespace {
 
@@ -94,21 +96,26 @@ TEST(PlanEpcDevicesTest, UnusableSgxGivesTheFirstProblem) {
   EXPECT_EQ(plan->health_reason, "SGX is disabled in BIOS");
 }
 
-TEST(PlanEpcDevicesTest, ClampsToUint32Units) {
+TEST(PlanEpcDevicesTest, ClampsToUint32UnitsThenToTheKubeletLimit) {
   hw::Inventory inventory = UsableInventory(0);
   // 2^52 bytes per node: 2^32 units each, more than 32-bit IDs can name.
   inventory.numa_epc = {{0, uint64_t{1} << 52}, {1, uint64_t{1} << 52}};
   absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
   ASSERT_TRUE(plan.ok()) << plan.status();
   constexpr uint32_t kMax = std::numeric_limits<uint32_t>::max();
-  EXPECT_EQ(plan->unit_count, kMax);
-  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{0, 0, kMax}}));
+  EXPECT_EQ(plan->units_on_node, kMax);
+  EXPECT_TRUE(plan->capped());
+  EXPECT_EQ(plan->blocks.size(), 1u) << "node 1 got no unit within 32-bit IDs";
+  EXPECT_LE(EncodedDeviceListBytes(plan->blocks, plan->has_topology, false),
+            kKubeletMaxMessageBytes);
+  EXPECT_EQ(plan->smallest_fitting_unit_bytes, 0u) << "not even 1 GiB units fit 8 PiB";
 
   inventory.numa_epc.clear();
   inventory.epc_bytes = std::numeric_limits<uint64_t>::max();
   plan = PlanEpcDevices(inventory, {});
   ASSERT_TRUE(plan.ok()) << plan.status();
-  EXPECT_EQ(plan->unit_count, kMax);
+  EXPECT_EQ(plan->units_on_node, kMax);
+  EXPECT_GT(plan->unit_count, 200000u);
 }
 
 TEST(PlanEpcDevicesTest, RejectsBadUnitsNamingTheValue) {
