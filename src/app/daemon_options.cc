@@ -1,7 +1,9 @@
 #include "app/daemon_options.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/byte_size.h"
 #include "common/status_macros.h"
+#include "resources/unit_name.h"
 
 namespace tee::app {
 
@@ -16,16 +18,30 @@ void AddHardwareFlags(CLI::App& app, DaemonOptions* options) {
       ->envname("TEE_CPUID_DUMP");
 }
 
+void AddResourceFlags(CLI::App& app, DaemonOptions* options) {
+  app.add_option("--epc-resource", options->epc.resource_name,
+                 "Extended resource name for EPC, one device per MiB")
+      ->envname("TEE_EPC_RESOURCE")
+      ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--epc-unit",
+         [options](const std::string& text) {
+           auto bytes = ParseByteSize(text);
+           if (!bytes.ok()) throw CLI::ValidationError("--epc-unit", bytes.status().ToString());
+           options->epc.unit_bytes = *bytes;
+         },
+         "EPC per device: a power of two from 1MiB to 1GiB; name the resource to match")
+      ->envname("TEE_EPC_UNIT")
+      ->default_str("1MiB");
+}
+
 void AddServeFlags(CLI::App& app, DaemonOptions* options) {
   app.add_option("--plugin-dir", options->plugin_dir,
                  "The kubelet's device plugin directory (holds kubelet.sock)")
       ->envname("TEE_PLUGIN_DIR")
       ->capture_default_str();
   AddHardwareFlags(app, options);
-  app.add_option("--epc-resource", options->epc.resource_name,
-                 "Extended resource name for EPC, one device per MiB")
-      ->envname("TEE_EPC_RESOURCE")
-      ->capture_default_str();
+  AddResourceFlags(app, options);
   app.add_option("--log-level", options->log_level,
                  "trace, debug, info, warn, error, critical or off")
       ->envname("TEE_LOG_LEVEL")
@@ -41,8 +57,17 @@ absl::Status ValidateOptions(const DaemonOptions& options) {
     }
   }
   absl::Status name = resources::ValidateResourceName(options.epc.resource_name);
-  if (!name.ok())
+  if (!name.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--epc-resource: ", name.message()));
+  }
+  absl::Status unit = resources::ValidateUnitBytes(options.epc.unit_bytes);
+  if (!unit.ok()) return absl::InvalidArgumentError(absl::StrCat("--epc-unit: ", unit.message()));
+  absl::Status match =
+      resources::CheckUnitMatchesName(options.epc.resource_name, options.epc.unit_bytes);
+  if (!match.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--epc-resource and --epc-unit disagree: ", match.message()));
+  }
   return absl::OkStatus();
 }
 

@@ -30,7 +30,9 @@ struct DaemonOptions {
 
 // --host-root and --cpuid-dump (used by serve and detect).
 void AddHardwareFlags(CLI::App& app, DaemonOptions* options);
-// Every serve flag: the hardware flags plus --plugin-dir, --epc-resource, --log-level.
+// --epc-resource and --epc-unit (used by serve and detect).
+void AddResourceFlags(CLI::App& app, DaemonOptions* options);
+// Every serve flag: the hardware and resource flags plus --plugin-dir and --log-level.
 void AddServeFlags(CLI::App& app, DaemonOptions* options);
 // Checks values the flag parser cannot: the resource name, the directories being absolute.
 // InvalidArgument naming the flag and value.

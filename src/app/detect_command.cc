@@ -3,10 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_options.h"
+#include "app/plugin_daemon.h"
 #include "app/subcommands.h"
 #include "common/byte_size.h"
 #include "hw/inventory.h"
 #include "hw/inventory_report.h"
+#include "resources/device_list_size.h"
 #include "resources/epc_plan.h"
 
 namespace tee::app {
@@ -20,15 +22,22 @@ nlohmann::json PlanJson(const resources::EpcPlan& plan) {
   return {{"name", plan.resource_name},
           {"unit_bytes", plan.unit_bytes},
           {"units", plan.unit_count},
+          {"units_on_node", plan.units_on_node},
+          {"capped_to_kubelet_limit", plan.capped()},
+          {"smallest_fitting_unit_bytes", plan.smallest_fitting_unit_bytes},
+          {"list_and_watch_bytes",
+           resources::EncodedDeviceListBytes(plan.blocks, plan.has_topology, plan.healthy)},
+          {"topology", plan.has_topology},
           {"healthy", plan.healthy},
           {"health_reason", plan.health_reason},
           {"numa_blocks", blocks}};
 }
 
-void PrintPlanText(const resources::EpcPlan& plan) {
+void PrintPlanText(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
   std::cout << "\nKubernetes resource\n  " << plan.resource_name << ": " << plan.unit_count
             << " devices of " << FormatByteSize(plan.unit_bytes) << ", "
             << (plan.healthy ? "Healthy" : "Unhealthy (" + plan.health_reason + ")") << "\n";
+  if (plan.capped()) std::cout << "  WARNING: " << CappedWarning(inventory, plan) << "\n";
   for (const resources::UnitBlock& block : plan.blocks) {
     std::cout << "    NUMA node "
               << (block.numa_node < 0 ? std::string("(none)") : std::to_string(block.numa_node))
@@ -43,9 +52,7 @@ int RunDetect(int argc, char** argv) {
   bool json = false;
   CLI::App app("Print what this node has for SGX and, when something is missing, why", "detect");
   AddHardwareFlags(app, &options);
-  app.add_option("--epc-resource", options.epc.resource_name, "Resource name to plan")
-      ->envname("TEE_EPC_RESOURCE")
-      ->capture_default_str();
+  AddResourceFlags(app, &options);
   app.add_flag("--json", json, "Print JSON instead of text");
   if (auto exit_code = ParseFlags(app, argc, argv)) return *exit_code;
   if (absl::Status status = ValidateOptions(options); !status.ok()) {
@@ -70,7 +77,7 @@ int RunDetect(int argc, char** argv) {
     std::cout << out.dump(2) << "\n";
   } else {
     std::cout << hw::RenderInventoryText(inventory);
-    PrintPlanText(*plan);
+    PrintPlanText(inventory, *plan);
   }
   // Scripts can test the verdict: 0 usable, 1 not usable (the report says why).
   return inventory.SgxUsable() ? kExitOk : kExitFailure;

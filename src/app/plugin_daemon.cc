@@ -33,6 +33,23 @@ bool SamePlan(const resources::EpcPlan& a, const resources::EpcPlan& b) {
 
 }  // namespace
 
+std::string CappedWarning(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
+  std::string unit = FormatByteSize(plan.smallest_fitting_unit_bytes);
+  std::erase(unit, ' ');  // as the flag takes it: "4MiB"
+  std::string advice = plan.smallest_fitting_unit_bytes == 0
+                           ? "no unit up to 1 GiB would fit all of it"
+                           : absl::StrCat("--epc-unit ", unit,
+                                          " (with a resource name that says so) would advertise "
+                                          "all of it");
+  return absl::StrCat("ADVERTISING ONLY PART OF THE EPC: this node has ",
+                      FormatByteSize(inventory.epc_bytes), " = ", plan.units_on_node, " units of ",
+                      FormatByteSize(plan.unit_bytes),
+                      ", more than one ListAndWatch message the kubelet accepts (4 MiB) can list; "
+                      "advertising ",
+                      plan.unit_count, " units (",
+                      FormatByteSize(plan.unit_count * plan.unit_bytes), "); ", advice);
+}
+
 void BlockTerminationSignals() {
   sigset_t set = TerminationSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
@@ -79,6 +96,7 @@ void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::EpcP
                hw::SgxDriverName(inventory.driver),
                plan.healthy ? "Healthy" : "Unhealthy: " + plan.health_reason);
   for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
+  if (plan.capped()) spdlog::warn("{}", CappedWarning(inventory, plan));
 }
 
 absl::Status PluginDaemon::Run() {

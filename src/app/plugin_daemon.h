@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "app/daemon_options.h"
@@ -55,6 +56,10 @@ class PluginDaemon {
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
   int signal_fd_ = -1;
 };
+
+// The loud warning for a plan cut to the kubelet's message limit: the node's EPC, what is
+// advertised, and the smallest unit that would list all of it.
+std::string CappedWarning(const hw::Inventory& inventory, const resources::EpcPlan& plan);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and threads it starts later) so the daemon can
 // read them from a signalfd. Call first thing in main, before gRPC starts threads.

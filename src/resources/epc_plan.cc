@@ -14,15 +14,6 @@ namespace {
 constexpr uint64_t kGiB = uint64_t{1} << 30;
 constexpr uint64_t kMaxUnits = std::numeric_limits<uint32_t>::max();
 
-absl::Status ValidateUnitBytes(uint64_t unit_bytes) {
-  if (std::has_single_bit(unit_bytes) && unit_bytes >= kMiB && unit_bytes <= kGiB) {
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(absl::StrCat("EPC unit of ", unit_bytes,
-                                                 " bytes is not a power of two between ", kMiB,
-                                                 " (1 MiB) and ", kGiB, " (1 GiB)"));
-}
-
 // Appends a block of `units` on `numa_node` after the existing ones, clamping the plan to
 // UINT32_MAX units in total (IDs are 32-bit); a block that would be empty is left out.
 void AppendBlock(int numa_node, uint64_t units, EpcPlan* plan) {
@@ -92,6 +83,15 @@ void PlanHealth(const hw::Inventory& inventory, EpcPlan* plan) {
 }
 
 }  // namespace
+
+absl::Status ValidateUnitBytes(uint64_t unit_bytes) {
+  if (std::has_single_bit(unit_bytes) && unit_bytes >= kMiB && unit_bytes <= kGiB) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat("EPC unit of ", unit_bytes,
+                                                 " bytes is not a power of two between ", kMiB,
+                                                 " (1 MiB) and ", kGiB, " (1 GiB)"));
+}
 
 int EpcPlan::NumaNodeOf(uint32_t index) const {
   // The first block starting after `index`; the one before it holds `index`.

@@ -80,6 +80,9 @@ struct EpcPlan {
 // extended resources (domain a DNS subdomain other than kubernetes.io, name a qualified name).
 absl::Status ValidateResourceName(std::string_view name);
 
+// InvalidArgument naming the value unless `unit_bytes` is a power of two from 1 MiB to 1 GiB.
+absl::Status ValidateUnitBytes(uint64_t unit_bytes);
+
 // Builds the plan: one unit per whole `unit_bytes` of EPC on each NUMA node (a partial unit is
 // dropped, so 93.5 MiB gives 93 units), healthy while inventory.SgxUsable(). InvalidArgument when
 // the config is bad (resource name, unit not a power of two between 1 MiB and 1 GiB).

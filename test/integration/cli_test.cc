@@ -77,6 +77,9 @@ TEST(CliTest, UsageErrorsExitTwoAndNameTheProblem) {
       {{"serve", "--plugin-dir", "relative/dir"}, "--plugin-dir"},
       {{"serve", "--cpuid-dump", "/nonexistent/dump.txt"}, "/nonexistent/dump.txt"},
       {{"detect", "--cpuid-dump", "/dev/null"}, "/dev/null"},
+      {{"serve", "--epc-unit", "1GiB"}, "sgx_epc_mem_in_MiB"},
+      {{"serve", "--epc-unit", "3MiB", "--epc-resource", "example.com/epc"}, "power of two"},
+      {{"serve", "--epc-unit", "lots"}, "lots"},
   };
   for (const Case& c : cases) {
     auto result = RunBinary(c.args);
