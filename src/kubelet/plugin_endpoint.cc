@@ -138,6 +138,7 @@ void PluginEndpoint::Register() {
 }
 
 void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
+  registration_.ReleaseFinished();
   if (attempt != attempt_ || shut_down_) return;  // superseded by a newer attempt
   if (status.ok()) {
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -60,8 +60,8 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
                                   ? absl::OkStatus()
                                   : absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                                                  status.error_message());
-        done(result);
         Finished(call);
+        done(result);  // last: the owner may now release finished calls
       });
 }
 

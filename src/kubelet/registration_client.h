@@ -41,11 +41,14 @@ class RegistrationClient {
                 std::chrono::milliseconds timeout, Done done);
   // Cancels calls still in flight; their callbacks get Cancelled.
   void CancelAll();
+  // Frees the channels of calls that completed. Call it from the owner's thread after `done`
+  // ran (never from inside `done`: gRPC must not tear a channel down in its own callback); an
+  // idle channel keeps gRPC's pollers waking up.
+  void ReleaseFinished();
 
  private:
   struct Call;
   void Finished(Call* call);
-  void ReleaseFinished();
 
   tee::Mutex mutex_;
   std::set<Call*> in_flight_ ABSL_GUARDED_BY(mutex_);
