@@ -110,8 +110,8 @@ absl::Status PluginDaemon::Run() {
   loop_->Run();
   spdlog::info("stopping: removing {} and closing streams",
                kubelet::SocketNameFor(options_.epc.resource_name));
-  endpoint_->Shutdown(kShutdownGrace);
-  store_->WaitForNoWatchers(absl::Seconds(1));
+  clean_shutdown_ = endpoint_->Shutdown(kShutdownGrace);
+  if (clean_shutdown_) store_->WaitForNoWatchers(absl::Seconds(1));
   return absl::OkStatus();
 }
 

@@ -30,6 +30,9 @@ class PluginDaemon {
   // Serves until Stop() or a termination signal. Returns an error when serving cannot start.
   absl::Status Run();
   void Stop();
+  // False when Run() returned with a server still shutting down behind a kubelet connection that
+  // stopped reading; the process should then exit without running destructors.
+  bool clean_shutdown() const { return clean_shutdown_; }
 
   // Usable once Run() has started serving; null before.
   const kubelet::PluginEndpoint* endpoint() const { return endpoint_.get(); }
@@ -55,6 +58,7 @@ class PluginDaemon {
   std::unique_ptr<kubelet::PluginEndpoint> endpoint_;
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
   int signal_fd_ = -1;
+  bool clean_shutdown_ = true;
 };
 
 // The loud warning for a plan cut to the kubelet's message limit: the node's EPC, what is

@@ -105,8 +105,11 @@ TEST(DeviceListEncoderTest, PlannedSizeMatchesTheEncodingExactly) {
       plan.has_topology = c.has_topology;
       plan.healthy = healthy;
       for (const auto& block : c.blocks) plan.unit_count += block.count;
-      EXPECT_EQ(EncodeDeviceList(plan).ByteSizeLong(),
-                resources::EncodedDeviceListBytes(c.blocks, c.has_topology, healthy))
+      std::string bytes = EncodeDeviceListBytes(plan);
+      EXPECT_EQ(bytes.size(), resources::EncodedDeviceListBytes(c.blocks, c.has_topology, healthy))
+          << plan.unit_count << " units, healthy=" << healthy;
+      // Byte for byte what protobuf itself serializes for the same list.
+      EXPECT_EQ(bytes, EncodeDeviceList(plan).SerializeAsString())
           << plan.unit_count << " units, healthy=" << healthy;
     }
   }

@@ -30,9 +30,9 @@ grpc::ServerUnaryReactor* DevicePluginService::GetDevicePluginOptions(
   return FinishNow(context, grpc::Status::OK);
 }
 
-grpc::ServerWriteReactor<v1beta1::ListAndWatchResponse>* DevicePluginService::ListAndWatch(
-    grpc::CallbackServerContext* /*context*/, const v1beta1::Empty* /*request*/) {
-  counters_.list_and_watch_streams.fetch_add(1, std::memory_order_relaxed);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* DevicePluginService::ListAndWatch(
+    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* /*request*/) {
+  counters_->list_and_watch_streams.fetch_add(1, std::memory_order_relaxed);
   return new ListAndWatchReactor(store_);
 }
 
@@ -47,11 +47,11 @@ grpc::ServerUnaryReactor* DevicePluginService::GetPreferredAllocation(
 grpc::ServerUnaryReactor* DevicePluginService::Allocate(grpc::CallbackServerContext* context,
                                                         const v1beta1::AllocateRequest* request,
                                                         v1beta1::AllocateResponse* response) {
-  counters_.allocate_calls.fetch_add(1, std::memory_order_relaxed);
+  counters_->allocate_calls.fetch_add(1, std::memory_order_relaxed);
   std::shared_ptr<const PluginSnapshot> snapshot = store_->Current();
   absl::Status status = HandleAllocate(*snapshot->plan, *request, response);
   if (!status.ok()) {
-    counters_.allocate_errors.fetch_add(1, std::memory_order_relaxed);
+    counters_->allocate_errors.fetch_add(1, std::memory_order_relaxed);
     response->Clear();
   }
   return FinishNow(context, ToGrpcStatus(status));

@@ -18,16 +18,25 @@ struct ServiceCounters {
   std::atomic<uint64_t> list_and_watch_streams{0};
 };
 
-class DevicePluginService final : public v1beta1::DevicePlugin::CallbackService {
+// The generated callback service, except ListAndWatch, which streams pre-serialized bytes.
+using DevicePluginBase = v1beta1::DevicePlugin::WithCallbackMethod_GetDevicePluginOptions<
+    v1beta1::DevicePlugin::WithRawCallbackMethod_ListAndWatch<
+        v1beta1::DevicePlugin::WithCallbackMethod_GetPreferredAllocation<
+            v1beta1::DevicePlugin::WithCallbackMethod_Allocate<
+                v1beta1::DevicePlugin::WithCallbackMethod_PreStartContainer<
+                    v1beta1::DevicePlugin::Service>>>>>;
+
+class DevicePluginService final : public DevicePluginBase {
  public:
-  // `store` must outlive the service and every stream it opened.
-  explicit DevicePluginService(SnapshotStore* store) : store_(store) {}
+  // `store` and `counters` must outlive the service and every stream it opened.
+  DevicePluginService(SnapshotStore* store, ServiceCounters* counters)
+      : store_(store), counters_(counters) {}
 
   grpc::ServerUnaryReactor* GetDevicePluginOptions(grpc::CallbackServerContext* context,
                                                    const v1beta1::Empty* request,
                                                    v1beta1::DevicePluginOptions* response) override;
-  grpc::ServerWriteReactor<v1beta1::ListAndWatchResponse>* ListAndWatch(
-      grpc::CallbackServerContext* context, const v1beta1::Empty* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ListAndWatch(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* GetPreferredAllocation(
       grpc::CallbackServerContext* context, const v1beta1::PreferredAllocationRequest* request,
       v1beta1::PreferredAllocationResponse* response) override;
@@ -38,11 +47,11 @@ class DevicePluginService final : public v1beta1::DevicePlugin::CallbackService 
       grpc::CallbackServerContext* context, const v1beta1::PreStartContainerRequest* request,
       v1beta1::PreStartContainerResponse* response) override;
 
-  const ServiceCounters& counters() const { return counters_; }
+  const ServiceCounters& counters() const { return *counters_; }
 
  private:
   SnapshotStore* store_;
-  ServiceCounters counters_;
+  ServiceCounters* counters_;
 };
 
 // The options this plugin registers with and reports: preferred allocation on, no pre-start.

@@ -33,8 +33,7 @@ class ServiceTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(path), nullptr);
     dir_ = path;
     store_ = std::make_unique<SnapshotStore>(MakeSnapshot(1, MakePlan(64, true)));
-    service_ = std::make_unique<DevicePluginService>(store_.get());
-    auto server = PluginServer::Start(dir_ + "/epc.sock", service_.get());
+    auto server = PluginServer::Start(dir_ + "/epc.sock", store_.get(), &counters_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(server).value();
   }
@@ -53,7 +52,7 @@ class ServiceTest : public ::testing::Test {
 
   std::string dir_;
   std::unique_ptr<SnapshotStore> store_;
-  std::unique_ptr<DevicePluginService> service_;
+  ServiceCounters counters_;
   std::unique_ptr<PluginServer> server_;
 };
 
@@ -120,7 +119,7 @@ TEST_F(ServiceTest, AllocateWithUnknownIdIsInvalidArgumentAndCounted) {
   grpc::Status status = stub->Allocate(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("nope"), std::string::npos);
-  EXPECT_EQ(service_->counters().allocate_errors.load(), 1u);
+  EXPECT_EQ(counters_.allocate_errors.load(), 1u);
 }
 
 TEST_F(ServiceTest, ShutdownEndsOpenStreamsPromptly) {
@@ -137,8 +136,8 @@ TEST_F(ServiceTest, ShutdownEndsOpenStreamsPromptly) {
 }
 
 TEST_F(ServiceTest, SecondServerOnALiveSocketIsRefused) {
-  DevicePluginService other(store_.get());
-  auto second = PluginServer::Start(dir_ + "/epc.sock", &other);
+  ServiceCounters other;
+  auto second = PluginServer::Start(dir_ + "/epc.sock", store_.get(), &other);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
 }

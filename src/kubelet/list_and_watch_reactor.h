@@ -16,7 +16,8 @@
 
 namespace tee::kubelet {
 
-class ListAndWatchReactor final : public grpc::ServerWriteReactor<v1beta1::ListAndWatchResponse>,
+// Writes pre-serialized ListAndWatchResponse bytes (a raw method), so no message is re-encoded.
+class ListAndWatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                   public SnapshotStore::Watcher {
  public:
   // Registers with `store`, which must outlive the reactor, and starts the first write.

@@ -28,7 +28,7 @@ PluginEndpoint::PluginEndpoint(EventLoop* loop, SnapshotStore* store, Options op
     : loop_(loop),
       options_(std::move(options)),
       socket_name_(SocketNameFor(options_.resource_name)),
-      service_(store) {}
+      store_(store) {}
 
 PluginEndpoint::~PluginEndpoint() { Shutdown(std::chrono::milliseconds(0)); }
 
@@ -63,10 +63,9 @@ absl::Status PluginEndpoint::WatchDirectory() {
 }
 
 absl::Status PluginEndpoint::Serve() {
-  if (server_ != nullptr) server_->Shutdown(std::chrono::milliseconds(0));
-  server_.reset();
-  TEE_ASSIGN_OR_RETURN(server_,
-                       PluginServer::Start(options_.plugin_dir + "/" + socket_name_, &service_));
+  RetireServer(std::chrono::milliseconds(0));
+  TEE_ASSIGN_OR_RETURN(
+      server_, PluginServer::Start(options_.plugin_dir + "/" + socket_name_, store_, &counters_));
   spdlog::info("serving {} on {}", options_.resource_name, server_->socket_path());
   return absl::OkStatus();
 }
@@ -181,14 +180,46 @@ void PluginEndpoint::CancelRetry() {
   retry_timer_ = 0;
 }
 
-void PluginEndpoint::Shutdown(std::chrono::milliseconds grace) {
-  if (shut_down_) return;
+void PluginEndpoint::RetireServer(std::chrono::milliseconds grace) {
+  JoinRetiredServers();
+  if (server_ == nullptr) return;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([server = std::move(server_), grace, done]() mutable {
+    server->Shutdown(grace);
+    server.reset();
+    done->store(true);
+  });
+  retiring_.push_back({std::move(thread), std::move(done)});
+}
+
+void PluginEndpoint::JoinRetiredServers() {
+  std::erase_if(retiring_, [](Retiring& retiring) {
+    if (!retiring.done->load()) return false;
+    retiring.thread.join();
+    return true;
+  });
+}
+
+bool PluginEndpoint::Shutdown(std::chrono::milliseconds grace) {
+  if (shut_down_) return retiring_.empty();
   shut_down_ = true;
   CancelRetry();
   registration_.CancelAll();
   if (watcher_ != nullptr) loop_->Unwatch(watcher_->fd());
-  if (server_ != nullptr) server_->Shutdown(grace);
   registered_ = false;
+  // At once, whatever the streams do: a kubelet must not find a socket nobody serves.
+  if (server_ != nullptr) server_->RemoveSocketIfOurs();
+  RetireServer(grace);
+  auto deadline = std::chrono::steady_clock::now() + grace + std::chrono::milliseconds(500);
+  while (!retiring_.empty() && std::chrono::steady_clock::now() < deadline) {
+    JoinRetiredServers();
+    if (!retiring_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (retiring_.empty()) return true;
+  spdlog::warn("a kubelet connection is still open after shutdown; leaving it behind");
+  for (Retiring& retiring : retiring_) retiring.thread.detach();
+  retiring_.clear();
+  return false;
 }
 
 }  // namespace tee::kubelet

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/event_loop.h"
@@ -40,13 +42,16 @@ class PluginEndpoint {
   // kubelet.sock is there. FailedPrecondition when another process serves our socket; other
   // errors name the directory or socket.
   absl::Status Start();
-  // Stops serving within `grace` and removes our socket. Idempotent.
-  void Shutdown(std::chrono::milliseconds grace);
+  // Stops serving, cancelling streams after `grace`, and removes our socket. Returns false when a
+  // server had not finished shutting down within `grace` plus half a second (a kubelet connection
+  // that stopped reading); its thread is then left behind and the caller should exit without
+  // running destructors. Idempotent.
+  bool Shutdown(std::chrono::milliseconds grace);
 
   bool registered() const { return registered_.load(); }
   uint64_t registrations() const { return registrations_.load(); }
   uint64_t kubelet_restarts_seen() const { return kubelet_restarts_.load(); }
-  const DevicePluginService& service() const { return service_; }
+  const ServiceCounters& counters() const { return counters_; }
 
  private:
   absl::Status WatchDirectory();
@@ -57,14 +62,24 @@ class PluginEndpoint {
   void OnRegistered(uint64_t attempt, absl::Status status);
   void ScheduleRetry();
   void CancelRetry();
+  void RetireServer(std::chrono::milliseconds grace);
+  void JoinRetiredServers();
   std::string KubeletSocket() const;
   uint64_t KubeletSocketInode() const;  // 0 when kubelet.sock is missing
 
   EventLoop* loop_;
   Options options_;
   std::string socket_name_;
-  DevicePluginService service_;
+  SnapshotStore* store_;
+  ServiceCounters counters_;
   std::unique_ptr<PluginServer> server_;
+  // Servers being shut down off the loop: a kubelet connection that stopped reading can hold a
+  // server's shutdown for seconds, and the loop must keep reacting meanwhile.
+  struct Retiring {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Retiring> retiring_;
   std::unique_ptr<PluginDirWatcher> watcher_;
   RegistrationClient registration_;
   uint64_t attempt_ = 0;  // results of older attempts are ignored

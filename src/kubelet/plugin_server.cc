@@ -33,7 +33,8 @@ bool SocketAnswers(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<PluginServer>> PluginServer::Start(const std::string& socket_path,
-                                                                  DevicePluginService* service) {
+                                                                  SnapshotStore* store,
+                                                                  ServiceCounters* counters) {
   if (socket_path.size() >= sizeof(sockaddr_un::sun_path)) {
     return absl::InvalidArgumentError(absl::StrCat("socket path is longer than the ",
                                                    sizeof(sockaddr_un::sun_path) - 1,
@@ -47,20 +48,25 @@ absl::StatusOr<std::unique_ptr<PluginServer>> PluginServer::Start(const std::str
     return absl::UnavailableError(
         absl::StrCat("cannot remove stale ", socket_path, ": ", std::strerror(errno)));
   }
+  auto service = std::make_unique<DevicePluginService>(store, counters);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix://" + socket_path, grpc::InsecureServerCredentials());
   builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  builder.RegisterService(service);
+  builder.RegisterService(service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve on ", socket_path, " (is the directory there and writable?)"));
   }
-  return std::unique_ptr<PluginServer>(new PluginServer(socket_path, std::move(server)));
+  return std::unique_ptr<PluginServer>(
+      new PluginServer(socket_path, std::move(service), std::move(server)));
 }
 
-PluginServer::PluginServer(std::string socket_path, std::unique_ptr<grpc::Server> server)
-    : socket_path_(std::move(socket_path)), server_(std::move(server)) {
+PluginServer::PluginServer(std::string socket_path, std::unique_ptr<DevicePluginService> service,
+                           std::unique_ptr<grpc::Server> server)
+    : socket_path_(std::move(socket_path)),
+      service_(std::move(service)),
+      server_(std::move(server)) {
   struct stat info {};
   if (StatSocket(socket_path_, &info)) {
     inode_ = info.st_ino;
@@ -75,14 +81,17 @@ bool PluginServer::SocketIsOurs() const {
   return StatSocket(socket_path_, &info) && info.st_ino == inode_ && info.st_dev == device_;
 }
 
+void PluginServer::RemoveSocketIfOurs() const {
+  // A file another server bound at the same path since then is not ours to remove.
+  if (SocketIsOurs()) unlink(socket_path_.c_str());
+}
+
 void PluginServer::Shutdown(std::chrono::milliseconds grace) {
   if (server_ == nullptr) return;
-  bool ours = SocketIsOurs();
+  RemoveSocketIfOurs();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
   server_->Wait();
   server_.reset();
-  // gRPC unlinks nothing; a file another server bound since then is not ours to remove.
-  if (ours) unlink(socket_path_.c_str());
 }
 
 }  // namespace tee::kubelet

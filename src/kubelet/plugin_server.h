@@ -21,11 +21,14 @@ inline constexpr int kMaxReceiveBytes = 256 * 1024 * 1024;
 
 class PluginServer {
  public:
-  // Serves `service` on `socket_path`. A socket file left by an earlier run is removed; when
-  // another process still answers on it, FailedPrecondition (two plugins must not fight over one
-  // resource). Unavailable when the socket cannot be bound (message names the path and errno).
+  // Serves a DevicePluginService over `store` on `socket_path` (each server has its own service
+  // object, so an old server can finish shutting down while a new one serves). A socket file
+  // left by an earlier run is removed; when another process still answers on it,
+  // FailedPrecondition (two plugins must not fight over one resource). Unavailable when the
+  // socket cannot be bound. `store` and `counters` must outlive the server.
   static absl::StatusOr<std::unique_ptr<PluginServer>> Start(const std::string& socket_path,
-                                                             DevicePluginService* service);
+                                                             SnapshotStore* store,
+                                                             ServiceCounters* counters);
   ~PluginServer();
 
   // Stops accepting calls, cancels open streams after `grace`, and removes the socket file when it
@@ -34,12 +37,16 @@ class PluginServer {
 
   // True while the socket file this server bound still exists (someone may have deleted it).
   bool SocketIsOurs() const;
+  // Removes the socket file when it is still the one this server bound.
+  void RemoveSocketIfOurs() const;
   const std::string& socket_path() const { return socket_path_; }
 
  private:
-  PluginServer(std::string socket_path, std::unique_ptr<grpc::Server> server);
+  PluginServer(std::string socket_path, std::unique_ptr<DevicePluginService> service,
+               std::unique_ptr<grpc::Server> server);
 
   std::string socket_path_;
+  std::unique_ptr<DevicePluginService> service_;  // outlives server_ (declared first)
   std::unique_ptr<grpc::Server> server_;
   ino_t inode_ = 0;
   dev_t device_ = 0;

@@ -10,7 +10,10 @@ std::shared_ptr<const PluginSnapshot> MakeSnapshot(uint64_t version,
                                                    std::shared_ptr<const resources::EpcPlan> plan) {
   auto snapshot = std::make_shared<PluginSnapshot>();
   snapshot->version = version;
-  snapshot->devices = EncodeDeviceList(*plan);
+  std::string bytes = EncodeDeviceListBytes(*plan);
+  grpc::Slice slice(bytes);  // one copy into a ref-counted slice
+  snapshot->devices = grpc::ByteBuffer(&slice, 1);
+  snapshot->device_count = plan->unit_count;
   snapshot->plan = std::move(plan);
   return snapshot;
 }

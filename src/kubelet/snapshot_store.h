@@ -5,6 +5,8 @@
 // store's lock held, so OnSnapshot must not block or call back into the store.
 #pragma once
 
+#include <grpcpp/support/byte_buffer.h>
+
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -20,8 +22,10 @@ namespace tee::kubelet {
 struct PluginSnapshot {
   uint64_t version = 0;
   std::shared_ptr<const resources::EpcPlan> plan;
-  // Encoded once and shared by every stream: at 1 TiB of EPC this is a million devices.
-  v1beta1::ListAndWatchResponse devices;
+  // The serialized ListAndWatchResponse, encoded once and shared by every stream (a ByteBuffer
+  // copy only takes a reference).
+  grpc::ByteBuffer devices;
+  size_t device_count = 0;
 };
 
 // Builds a snapshot for `plan`, encoding its device list.

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "kubelet/device_list_encoder.h"
+
 namespace tee::kubelet {
 namespace {
 
@@ -34,7 +36,8 @@ TEST(SnapshotStoreTest, AddWatcherReturnsTheCurrentSnapshotEncoded) {
   RecordingWatcher watcher;
   auto current = store.AddWatcher(&watcher);
   EXPECT_EQ(current->version, 1u);
-  EXPECT_EQ(current->devices.devices_size(), 5);
+  EXPECT_EQ(current->device_count, 5u);
+  EXPECT_EQ(current->devices.Length(), EncodeDeviceListBytes(*current->plan).size());
   store.RemoveWatcher(&watcher);
   EXPECT_TRUE(store.WaitForNoWatchers(absl::ZeroDuration()));
 }
