@@ -70,3 +70,20 @@ TEST(DeviceListSizeTest, UnhealthyListsMustFitToo) {
 
 }  // namespace
 }  // namespace tee::resources
+
+namespace tee::resources {
+namespace {
+
+// The figures the README quotes: the largest EPC listed whole at 1 MiB units.
+TEST(DeviceListSizeTest, ReadmeFiguresForOneMibUnits) {
+  EXPECT_EQ(LargestFittingSingleBlock(), 223278u);
+  uint32_t per_node = 0;
+  auto two_nodes = [](uint32_t n) { return std::vector<UnitBlock>{{0, 0, n}, {1, n, n}}; };
+  while (EncodedDeviceListBytes(two_nodes(per_node + 1), true, false) <= kKubeletMaxMessageBytes) {
+    ++per_node;
+  }
+  EXPECT_EQ(2 * per_node, 176762u);
+}
+
+}  // namespace
+}  // namespace tee::resources
