@@ -1,7 +1,6 @@
 #include "kubelet/plugin_endpoint.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -16,6 +15,7 @@ namespace {
 constexpr std::chrono::milliseconds kFirstBackoff{10};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 constexpr std::chrono::milliseconds kDirectoryRecheck{500};
+constexpr std::chrono::milliseconds kReregisterPause{100};
 
 }  // namespace
 
@@ -86,21 +86,21 @@ void PluginEndpoint::OnDirectoryEvents() {
       return ScheduleRetry();
     }
   }
-  bool new_kubelet = false;
   if (events.kubelet_socket_created) {
     kubelet_restarts_.fetch_add(1);
-    // The re-serve above may already have registered with this very kubelet.sock.
-    new_kubelet = KubeletSocketInode() != attempt_kubelet_inode_ || !attempt_may_succeed_;
-    spdlog::info("kubelet.sock appeared: kubelet (re)started{}",
-                 new_kubelet ? "; registering" : "; registration already on its way");
+    spdlog::info("kubelet.sock appeared: kubelet (re)started; registering");
+    return Register();
   }
-  if (new_kubelet || socket_lost || events.overflowed) Register();
-}
-
-uint64_t PluginEndpoint::KubeletSocketInode() const {
-  struct stat info {};
-  if (stat(KubeletSocket().c_str(), &info) != 0) return 0;
-  return static_cast<uint64_t>(info.st_ino);
+  if (socket_lost || events.overflowed) {
+    // A kubelet restart wipes our socket first and creates kubelet.sock a moment later; wait
+    // briefly for that so one restart means one Register. If only our socket went (someone
+    // deleted it), the same kubelet gets us back after the pause.
+    CancelRetry();
+    retry_timer_ = loop_->AddTimer(kReregisterPause, [this] {
+      retry_timer_ = 0;
+      Register();
+    });
+  }
 }
 
 void PluginEndpoint::OnDirectoryGone() {
@@ -128,8 +128,6 @@ void PluginEndpoint::Register() {
   CancelRetry();
   uint64_t attempt = ++attempt_;
   attempt_started_ = std::chrono::steady_clock::now();
-  attempt_kubelet_inode_ = KubeletSocketInode();
-  attempt_may_succeed_ = true;
   registration_.Register(KubeletSocket(), MakeRegisterRequest(options_.resource_name, socket_name_),
                          options_.register_timeout, [this, attempt](absl::Status status) {
                            loop_->Post([this, attempt, status] { OnRegistered(attempt, status); });
@@ -150,7 +148,6 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
     return;
   }
   registered_ = false;
-  attempt_may_succeed_ = false;
   std::string failure =
       absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
   if (failure != last_failure_) {

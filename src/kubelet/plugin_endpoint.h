@@ -65,7 +65,6 @@ class PluginEndpoint {
   void RetireServer(std::chrono::milliseconds grace);
   void JoinRetiredServers();
   std::string KubeletSocket() const;
-  uint64_t KubeletSocketInode() const;  // 0 when kubelet.sock is missing
 
   EventLoop* loop_;
   Options options_;
@@ -87,10 +86,6 @@ class PluginEndpoint {
   EventLoop::TimerId retry_timer_ = 0;
   std::string last_failure_;  // logged once per state change, not per attempt
   std::chrono::steady_clock::time_point attempt_started_;
-  // Which kubelet.sock the latest attempt went to, and whether it may still succeed (in flight or
-  // done): a kubelet.sock event for that same socket needs no second Register.
-  uint64_t attempt_kubelet_inode_ = 0;
-  bool attempt_may_succeed_ = false;
   bool shut_down_ = false;
   std::atomic<bool> registered_{false};
   std::atomic<uint64_t> registrations_{0};

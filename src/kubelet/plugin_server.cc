@@ -5,7 +5,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -16,6 +18,15 @@ namespace {
 
 bool StatSocket(const std::string& path, struct stat* out) {
   return lstat(path.c_str(), out) == 0 && S_ISSOCK(out->st_mode);
+}
+
+// "<dir>/.<name>.<pid>.<n>": unique per server, in the same directory so rename() is atomic.
+std::string TemporaryBindPath(const std::string& socket_path) {
+  static std::atomic<uint64_t> counter{0};
+  size_t slash = socket_path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : socket_path.substr(0, slash);
+  std::string name = socket_path.substr(slash == std::string::npos ? 0 : slash + 1);
+  return absl::StrCat(dir, "/.", name, ".", getpid(), ".", counter.fetch_add(1));
 }
 
 }  // namespace
@@ -44,19 +55,30 @@ absl::StatusOr<std::unique_ptr<PluginServer>> PluginServer::Start(const std::str
     return absl::FailedPreconditionError(
         absl::StrCat("another process already serves ", socket_path));
   }
-  if (unlink(socket_path.c_str()) != 0 && errno != ENOENT) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot remove stale ", socket_path, ": ", std::strerror(errno)));
+  // Bind under a temporary name, then rename onto the real one: gRPC deletes a unix listener's
+  // file by path when that listener shuts down, so an old server retiring while a new one
+  // serves must only ever own a path nobody uses any more.
+  std::string bind_path = TemporaryBindPath(socket_path);
+  if (bind_path.size() >= sizeof(sockaddr_un::sun_path)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("socket path is too long to bind next to it: ", socket_path));
   }
   auto service = std::make_unique<DevicePluginService>(store, counters);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("unix://" + socket_path, grpc::InsecureServerCredentials());
+  builder.AddListeningPort("unix://" + bind_path, grpc::InsecureServerCredentials());
   builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   builder.RegisterService(service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve on ", socket_path, " (is the directory there and writable?)"));
+  }
+  if (rename(bind_path.c_str(), socket_path.c_str()) != 0) {
+    std::string message =
+        absl::StrCat("cannot put the socket at ", socket_path, ": ", std::strerror(errno));
+    server->Shutdown(std::chrono::system_clock::now());
+    unlink(bind_path.c_str());
+    return absl::UnavailableError(message);
   }
   return std::unique_ptr<PluginServer>(
       new PluginServer(socket_path, std::move(service), std::move(server)));

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "plugin_process.h"
 
@@ -14,8 +15,15 @@ TEST(KubeletRestartTest, ReRegistersAfterEachOfTwentyRestarts) {
   ASSERT_TRUE(node.WaitRegistered()) << node.Log();
   for (int cycle = 1; cycle <= 20; ++cycle) {
     ASSERT_TRUE(node.kubelet().Restart().ok());
-    auto view = node.WaitRegistered(cycle + 1);
-    ASSERT_TRUE(view) << "cycle " << cycle << "\n" << node.Log();
+    ASSERT_TRUE(node.WaitRegistered(cycle + 1)) << "cycle " << cycle << "\n" << node.Log();
+    // Settle, then demand exactly one registration per restart and a healthy stream: a plugin
+    // that keeps re-serving (and deleting its own socket) fails here.
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    auto view = node.kubelet().Resource(kEpcResource);
+    ASSERT_TRUE(view);
+    EXPECT_EQ(view->registrations, cycle + 1) << "cycle " << cycle << "\n" << node.Log();
+    EXPECT_TRUE(view->stream_open) << view->stream_error;
+    EXPECT_TRUE(std::filesystem::exists(node.plugin_dir() + "/" + kEpcSocket));
     EXPECT_EQ(view->devices.size(), 1024u);
     auto response =
         node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({{view->devices[0].id}}));
