@@ -61,8 +61,8 @@ std::optional<int> ParseFlags(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {
-    std::cerr << app.get_name() << ": " << error.what() << "\n"
-              << "Run '" << app.get_name() << " --help' for the flags.\n";
+    std::cerr << "tee-device-plugin " << app.get_name() << ": " << error.what() << "\n"
+              << "Run 'tee-device-plugin " << app.get_name() << " --help' for the flags.\n";
     return kExitUsage;
   }
   return std::nullopt;
