@@ -48,9 +48,10 @@ KernelSgxFlags ReadKernelFlags(const HostRoot& root, std::vector<std::string>* n
 }
 
 // Per-node EPC from sysfs. A node without the file is skipped silently (no EPC there, or an
-// older kernel); a node whose file is unreadable or absurd is skipped with a note, so the other
-// nodes still count.
-std::vector<NumaEpc> ReadNumaEpc(const HostRoot& root, std::vector<std::string>* notes) {
+// older kernel); a node whose file is unreadable or absurd is skipped with a note and sets
+// `*incomplete`, since the remaining nodes then undercount the EPC.
+std::vector<NumaEpc> ReadNumaEpc(const HostRoot& root, std::vector<std::string>* notes,
+                                 bool* incomplete) {
   std::vector<NumaEpc> result;
   for (const std::string& name : root.ListDirectory(kNodeDir)) {
     const std::optional<int> node = NodeNumber(name);
@@ -62,12 +63,14 @@ std::vector<NumaEpc> ReadNumaEpc(const HostRoot& root, std::vector<std::string>*
         text.ok() ? ParseSysfsU64(*text, path) : absl::StatusOr<uint64_t>(text.status());
     if (!bytes.ok()) {
       notes->push_back(absl::StrCat(bytes.status().message(), "; NUMA node ", *node, " ignored"));
+      *incomplete = true;
       continue;
     }
     if (*bytes > kMaxPlausibleEpc) {
       notes->push_back(absl::StrCat(path, ": ", *bytes,
                                     " bytes is beyond any physical address space; NUMA node ",
                                     *node, " ignored"));
+      *incomplete = true;
       continue;
     }
     result.push_back({*node, *bytes});
@@ -204,7 +207,14 @@ Inventory ProbeInventory(const HostRoot& root, const CpuidSource& cpuid) {
   inv.device_nodes = std::move(devices.nodes);
   inv.device_aliases = std::move(devices.aliases);
   inv.aesmd_socket_dir = root.IsDirectory(kAesmdDir);
-  inv.numa_epc = ReadNumaEpc(root, &inv.notes);
+  bool sysfs_incomplete = false;
+  inv.numa_epc = ReadNumaEpc(root, &inv.notes, &sysfs_incomplete);
+  if (sysfs_incomplete && inv.cpuid.epc_state == EpcCpuidState::kSections) {
+    // The good nodes alone would hide EPC that exists; CPUID's total is whole, if unplaced.
+    inv.numa_epc.clear();
+    inv.notes.push_back(
+        "per-NUMA EPC from sysfs is incomplete: using the CPUID total without topology");
+  }
   if (inv.numa_epc.empty()) {
     inv.epc_bytes = inv.cpuid.SectionBytes();
   } else {

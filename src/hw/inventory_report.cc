@@ -9,6 +9,12 @@
 namespace tee::hw {
 namespace {
 
+// Neither CPUID sections nor sysfs give a size (a dump without leaf 0x12 sub-leaves): say
+// "unknown", never 0, which would read as "no EPC".
+bool EpcSizeKnown(const Inventory& inv) {
+  return !inv.numa_epc.empty() || inv.cpuid.epc_state != EpcCpuidState::kUnknown;
+}
+
 const char* YesNo(bool value) { return value ? "yes" : "no"; }
 
 std::string EnclaveLimit(uint32_t bits) {
@@ -56,7 +62,7 @@ void RenderHost(const Inventory& inv, std::ostringstream& out) {
   for (const NumaEpc& node : inv.numa_epc) {
     out << "  node " << node.node << ": " << FormatByteSize(node.bytes) << "\n";
   }
-  out << "Total EPC: " << FormatByteSize(inv.epc_bytes) << "\n";
+  out << "Total EPC: " << (EpcSizeKnown(inv) ? FormatByteSize(inv.epc_bytes) : "unknown") << "\n";
 }
 
 }  // namespace
@@ -122,7 +128,7 @@ nlohmann::json InventoryJson(const Inventory& inv) {
       {"device_aliases", aliases},
       {"aesmd_socket_dir", inv.aesmd_socket_dir},
       {"numa_epc", numa},
-      {"epc_bytes", inv.epc_bytes},
+      {"epc_bytes", EpcSizeKnown(inv) ? nlohmann::json(inv.epc_bytes) : nlohmann::json(nullptr)},
   };
 }
 

@@ -77,3 +77,20 @@ TEST(InventoryJsonTest, StableKeys) {
 
 }  // namespace
 }  // namespace tee::hw
+
+namespace tee::hw {
+namespace {
+
+TEST(RenderInventoryTextTest, UnknownEpcSizeIsUnknownNotZero) {
+  Inventory inv;
+  inv.cpuid.sgx = true;
+  inv.cpuid.epc_state = EpcCpuidState::kUnknown;  // a dump without leaf 0x12 sub-leaves
+  EXPECT_THAT(RenderInventoryText(inv), HasSubstr("Total EPC: unknown"));
+  EXPECT_TRUE(InventoryJson(inv)["epc_bytes"].is_null());
+  inv.numa_epc = {{0, 1 << 20}};
+  inv.epc_bytes = 1 << 20;
+  EXPECT_EQ(InventoryJson(inv)["epc_bytes"], 1 << 20) << "sysfs knows it";
+}
+
+}  // namespace
+}  // namespace tee::hw

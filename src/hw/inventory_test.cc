@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "hw/simulated_node.h"
 #include "hw/testing_temp_dir.h"
 
@@ -153,14 +155,19 @@ TEST(ProbeInventoryTest, BadSysfsValuesAreNotedAndSkipped) {
   dir.Mkdir(node + "node3");  // no EPC on this node: skipped silently
   dir.Write(node + "possible", "0-11\n");
   dir.Mkdir(node + "nodeX/x86");
+  // CPUID knows the total (188 MiB): the incomplete split is dropped for it.
   const Inventory inv = ProbeWithDump(dir, "GenuineIntel00706E5_IceLakeY_CPUID.txt");
-  EXPECT_THAT(inv.numa_epc, ElementsAre(NumaEpc{1, 4 * kGiB}, NumaEpc{11, 8192}));
-  EXPECT_EQ(inv.epc_bytes, 4 * kGiB + 8192);
+  EXPECT_THAT(inv.numa_epc, IsEmpty());
+  EXPECT_EQ(inv.epc_bytes, 188u << 20);
   EXPECT_TRUE(inv.SgxUsable());
   EXPECT_THAT(inv.notes, Contains(HasSubstr(node + "node0/x86/sgx_total_bytes")));
   EXPECT_THAT(inv.notes, Contains(HasSubstr(node + "node2/x86/sgx_total_bytes")));
   EXPECT_THAT(inv.notes, Contains(HasSubstr(node + "node10/x86/sgx_total_bytes")));
-  EXPECT_THAT(inv.notes, Contains(HasSubstr("differs from the CPUID sections")));
+  EXPECT_THAT(inv.notes, Contains(HasSubstr("using the CPUID total without topology")));
+  // A dump without EPC sub-leaves knows no total: the good nodes are the best there is.
+  const Inventory unknown = ProbeWithDump(dir, "GenuineIntel00906EC_CoffeeLake_CPUID4.txt");
+  EXPECT_THAT(unknown.numa_epc, ElementsAre(NumaEpc{1, 4 * kGiB}, NumaEpc{11, 8192}));
+  EXPECT_EQ(unknown.epc_bytes, 4 * kGiB + 8192);
 }
 
 TEST(ProbeInventoryTest, KernelFlagWithoutCpuSgxSuspectsAForeignDump) {
@@ -207,6 +214,27 @@ TEST(InventoryTest, DriverNames) {
   dcap122.device_nodes = {"/dev/sgx", "/dev/sgx_prv"};
   EXPECT_EQ(dcap122.EnclaveNode(), "/dev/sgx");
   EXPECT_EQ(Inventory{}.EnclaveNode(), "");
+}
+
+}  // namespace
+}  // namespace tee::hw
+
+namespace tee::hw {
+namespace {
+
+TEST(ProbeInventoryTest, OneBadSysfsNodeFallsBackToTheWholeCpuidTotal) {
+  TempDir dir;
+  Inventory healthy = ProbeSimulated(dir, "numa=4GiB,4GiB");
+  ASSERT_EQ(healthy.numa_epc.size(), 2u);
+  // node0's value turns to junk: counting node1 alone would hide half the EPC.
+  std::ofstream(dir.path() + "/sys/devices/system/node/node0/x86/sgx_total_bytes") << "0x100\n";
+  auto cpuid = LoadCpuidDump(dir.path() + "/cpuid.txt");
+  ASSERT_TRUE(cpuid.ok());
+  Inventory inv = ProbeInventory(HostRoot(dir.path()), **cpuid);
+  EXPECT_THAT(inv.numa_epc, IsEmpty());
+  EXPECT_EQ(inv.epc_bytes, 8 * kGiB);
+  EXPECT_THAT(inv.notes, Contains(HasSubstr("node0/x86/sgx_total_bytes")));
+  EXPECT_THAT(inv.notes, Contains(HasSubstr("using the CPUID total without topology")));
 }
 
 }  // namespace
