@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <memory>
 
@@ -38,8 +39,18 @@ struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
-// Symlink chains longer than this are treated as broken, like the kernel's ELOOP.
-constexpr int kMaxLinkDepth = 8;
+// The non-empty components of a path, in order.
+void AppendComponents(std::string_view path, std::deque<std::string>* out) {
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = std::min(path.find('/', start), path.size());
+    if (slash > start) out->emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+}
+
+// More symlinks than this on one path are treated as a loop, like the kernel's ELOOP.
+constexpr int kMaxLinks = 40;
 
 }  // namespace
 
@@ -48,10 +59,46 @@ HostRoot::HostRoot(std::string prefix) : prefix_(std::move(prefix)) {
 }
 
 std::string HostRoot::Resolve(std::string_view host_path) const {
-  std::string path = prefix_;
-  if (host_path.empty() || host_path.front() != '/') path += '/';
-  path.append(host_path);
-  return path;
+  return prefix_ + ResolveInRoot(host_path, /*follow_last=*/true);
+}
+
+std::string HostRoot::ResolveInRoot(std::string_view host_path, bool follow_last) const {
+  if (prefix_.empty()) return std::string(host_path);  // the real root: the kernel resolves
+  // Walk component by component so that a symlink anywhere on the way (Debian's /var/run ->
+  // /run, a udev /dev/sgx/enclave -> ../sgx_enclave) resolves inside the root, as it would on
+  // the host, instead of against this machine's own /.
+  std::deque<std::string> pending;
+  AppendComponents(host_path, &pending);
+  std::string resolved;  // host path so far; "" is the root
+  int links = 0;
+  while (!pending.empty()) {
+    std::string part = std::move(pending.front());
+    pending.pop_front();
+    if (part == ".") continue;
+    if (part == "..") {
+      resolved.erase(std::min(resolved.size(), resolved.rfind('/')));
+      continue;
+    }
+    std::string candidate = resolved + "/" + part;
+    struct stat info {};
+    bool last = pending.empty();
+    if ((!last || follow_last) && links < kMaxLinks &&
+        ::lstat((prefix_ + candidate).c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
+      char target[4096];
+      ssize_t size = ::readlink((prefix_ + candidate).c_str(), target, sizeof(target) - 1);
+      if (size > 0) {
+        ++links;
+        std::string_view link(target, static_cast<size_t>(size));
+        if (link.front() == '/') resolved.clear();
+        std::deque<std::string> parts;
+        AppendComponents(link, &parts);
+        pending.insert(pending.begin(), parts.begin(), parts.end());
+        continue;
+      }
+    }
+    resolved = std::move(candidate);
+  }
+  return resolved.empty() ? "/" : resolved;
 }
 
 absl::StatusOr<std::string> HostRoot::ReadFile(std::string_view host_path, size_t max_bytes) const {
@@ -74,22 +121,8 @@ absl::StatusOr<std::string> HostRoot::ReadFile(std::string_view host_path, size_
 }
 
 bool HostRoot::Exists(std::string_view host_path) const {
-  // Symlinks are followed inside the root, so an absolute link target such as /dev/sgx_enclave
-  // means <prefix>/dev/sgx_enclave rather than the machine's own /dev.
-  std::string current(host_path);
-  for (int depth = 0; depth <= kMaxLinkDepth; ++depth) {
-    struct stat info {};
-    if (::lstat(Resolve(current).c_str(), &info) != 0) return false;
-    if (!S_ISLNK(info.st_mode)) return true;
-    std::optional<std::string> target = ReadLink(current);
-    if (!target) return false;
-    if (target->empty() || target->front() != '/') {
-      std::filesystem::path base = std::filesystem::path(current).parent_path();
-      *target = (base / *target).lexically_normal().string();
-    }
-    current = *target;
-  }
-  return false;
+  struct stat info {};
+  return ::stat(Resolve(host_path).c_str(), &info) == 0;
 }
 
 bool HostRoot::IsDirectory(std::string_view host_path) const {
@@ -99,7 +132,8 @@ bool HostRoot::IsDirectory(std::string_view host_path) const {
 
 std::optional<std::string> HostRoot::ReadLink(std::string_view host_path) const {
   char buffer[4096];
-  const ssize_t size = ::readlink(Resolve(host_path).c_str(), buffer, sizeof(buffer));
+  const std::string path = prefix_ + ResolveInRoot(host_path, /*follow_last=*/false);
+  const ssize_t size = ::readlink(path.c_str(), buffer, sizeof(buffer));
   if (size < 0 || static_cast<size_t>(size) >= sizeof(buffer)) return std::nullopt;
   return std::string(buffer, static_cast<size_t>(size));
 }

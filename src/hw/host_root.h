@@ -18,7 +18,8 @@ class HostRoot {
   // `prefix` is a directory ("/" for the real host). Trailing slashes are ignored.
   explicit HostRoot(std::string prefix = "/");
 
-  // Maps an absolute host path ("/dev/sgx_enclave") to the path to open here.
+  // Maps an absolute host path ("/dev/sgx_enclave") to the path to open here, following every
+  // symlink on the way inside the root (an absolute link target means <prefix>/target).
   std::string Resolve(std::string_view host_path) const;
 
   // Reads a whole file, refusing more than `max_bytes` (sysfs and procfs files are small; a huge
@@ -38,6 +39,10 @@ class HostRoot {
   const std::string& prefix() const { return prefix_; }
 
  private:
+  // The host path `host_path` leads to, symlinks resolved within the root (the last component
+  // only when `follow_last`).
+  std::string ResolveInRoot(std::string_view host_path, bool follow_last) const;
+
   std::string prefix_;  // without trailing slash; empty for "/"
 };
 

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "hw/simulated_node.h"
@@ -235,6 +236,35 @@ TEST(ProbeInventoryTest, OneBadSysfsNodeFallsBackToTheWholeCpuidTotal) {
   EXPECT_EQ(inv.epc_bytes, 8 * kGiB);
   EXPECT_THAT(inv.notes, Contains(HasSubstr("node0/x86/sgx_total_bytes")));
   EXPECT_THAT(inv.notes, Contains(HasSubstr("using the CPUID total without topology")));
+}
+
+}  // namespace
+}  // namespace tee::hw
+
+namespace tee::hw {
+namespace {
+
+TEST(ProbeInventoryTest, AbsoluteSymlinksResolveInsideTheHostRoot) {
+  TempDir dir;
+  ProbeSimulated(dir, "numa=1GiB");
+  // Debian's /var/run is a symlink to /run: under --host-root it must mean <root>/run.
+  std::filesystem::create_directories(dir.path() + "/run/aesmd");
+  std::filesystem::create_directories(dir.path() + "/var");
+  std::filesystem::remove_all(dir.path() + "/var/run");
+  std::filesystem::create_directory_symlink("/run", dir.path() + "/var/run");
+  // A parent folder that is an absolute symlink too: /dev/sgx -> /dev/dcap.
+  std::filesystem::create_directories(dir.path() + "/dev/dcap");
+  std::ofstream(dir.path() + "/dev/dcap/enclave").put('\n');
+  std::filesystem::create_directory_symlink("/dev/dcap", dir.path() + "/dev/sgx");
+  HostRoot root(dir.path());
+  EXPECT_TRUE(root.IsDirectory("/var/run/aesmd"));
+  EXPECT_TRUE(root.Exists("/dev/sgx/enclave"));
+  EXPECT_FALSE(root.Exists("/dev/sgx/provision"));
+  EXPECT_EQ(root.Resolve("/var/run/aesmd"), dir.path() + "/run/aesmd");
+  EXPECT_EQ(root.Resolve("/var/run/../run/./aesmd"), dir.path() + "/run/aesmd");
+  auto cpuid = LoadCpuidDump(dir.path() + "/cpuid.txt");
+  ASSERT_TRUE(cpuid.ok());
+  EXPECT_TRUE(ProbeInventory(root, **cpuid).aesmd_socket_dir);
 }
 
 }  // namespace
