@@ -21,7 +21,15 @@ hw::Inventory TwoNodeInventory(uint32_t units) {
   return inventory;
 }
 
-EpcPlan TwoNodePlan(uint32_t units) { return *PlanEpcDevices(TwoNodeInventory(units), {}); }
+// The allocation logic measured on exactly `units` units: the planner itself would cut a node
+// this large to what one kubelet message can list.
+EpcPlan TwoNodePlan(uint32_t units) {
+  EpcPlan plan = *PlanEpcDevices(TwoNodeInventory(units), {});
+  plan.blocks = {{0, 0, units / 2}, {1, units / 2, units - units / 2}};
+  plan.unit_count = units;
+  plan.has_topology = true;
+  return plan;
+}
 
 void BM_PlanEpcDevices(benchmark::State& state) {
   const hw::Inventory inventory = TwoNodeInventory(static_cast<uint32_t>(state.range(0)));
