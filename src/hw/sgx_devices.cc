@@ -29,10 +29,14 @@ bool IsAlias(const SgxDevices& devices, std::string_view path) {
 }
 
 SgxDriver DriverOf(const SgxDevices& devices) {
-  if (Listed(devices, "/dev/sgx_enclave")) return SgxDriver::kInKernel;
+  // A flat /dev/sgx_enclave that only points at a real DCAP node is DCAP's.
+  if (Listed(devices, "/dev/sgx_enclave") && !IsAlias(devices, "/dev/sgx_enclave")) {
+    return SgxDriver::kInKernel;
+  }
   if (Listed(devices, "/dev/sgx/enclave") && !IsAlias(devices, "/dev/sgx/enclave")) {
     return SgxDriver::kDcap;
   }
+  if (Listed(devices, "/dev/sgx_enclave")) return SgxDriver::kInKernel;
   if (Listed(devices, "/dev/sgx")) return SgxDriver::kDcap;
   if (Listed(devices, "/dev/isgx")) return SgxDriver::kLegacy;
   return SgxDriver::kNone;

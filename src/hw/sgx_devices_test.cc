@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "hw/testing_temp_dir.h"
 
 namespace tee::hw {
@@ -92,6 +94,19 @@ TEST(HostRootTest, ReadsBoundedFilesAndNamesTheHostPath) {
   EXPECT_TRUE(root.IsDirectory("/sys"));
   EXPECT_FALSE(root.IsDirectory("/proc/cpuinfo"));
   EXPECT_FALSE(root.ReadLink("/proc/cpuinfo").has_value());
+}
+
+}  // namespace
+}  // namespace tee::hw
+
+namespace tee::hw {
+namespace {
+
+TEST(ProbeSgxDevicesTest, FlatNameThatPointsAtARealDcapNodeIsDcap) {
+  testing::TempDir dir;
+  dir.Write("dev/sgx/enclave");
+  std::filesystem::create_symlink("sgx/enclave", dir.path() + "/dev/sgx_enclave");
+  EXPECT_EQ(ProbeSgxDevices(HostRoot(dir.path())).driver, SgxDriver::kDcap);
 }
 
 }  // namespace
