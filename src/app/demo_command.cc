@@ -30,19 +30,25 @@ struct DemoSettings {
   bool keep = false;
 };
 
+// Writes the simulated host root; false (after saying why) when the spec or the write failed.
+bool SimulateNode(DemoNarrator& say, const std::string& spec, const std::string& host_root) {
+  say.Step("simulating an SGX node: " + spec);
+  auto node = hw::ParseSimulatedNodeSpec(spec);
+  absl::Status status = node.ok() ? hw::WriteSimulatedNode(host_root, *node) : node.status();
+  if (!status.ok()) {
+    say.Fail(node.ok() ? status.ToString() : "--spec: " + status.ToString());
+    return false;
+  }
+  say.Detail("host root " + host_root + ", CPUID dump " + host_root + "/cpuid.txt");
+  return true;
+}
+
 int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
   DemoNarrator say;
   const std::string host_root = work_dir + "/host";
   const std::string plugin_dir = work_dir + "/device-plugins";
   std::filesystem::create_directories(plugin_dir);
-
-  say.Step("simulating an SGX node: " + settings.spec);
-  auto node = hw::ParseSimulatedNodeSpec(settings.spec);
-  if (!node.ok()) return say.Fail("--spec: " + node.status().ToString());
-  if (auto status = hw::WriteSimulatedNode(host_root, *node); !status.ok()) {
-    return say.Fail(status.ToString());
-  }
-  say.Detail("host root " + host_root + ", CPUID dump " + host_root + "/cpuid.txt");
+  if (!SimulateNode(say, settings.spec, host_root)) return kExitFailure;
 
   say.Step("starting the kubelet emulator on " + plugin_dir + "/kubelet.sock");
   auto kubelet = emulator::KubeletEmulator::Start({.plugin_dir = plugin_dir});

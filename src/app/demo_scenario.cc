@@ -57,6 +57,42 @@ void NarrateAllocation(DemoNarrator& say, const v1beta1::ContainerAllocateRespon
 }
 
 // The steps after the plugin registered: devices, a pod, a kubelet restart, another pod.
+void AdmitFirstPod(DemoNarrator& say, emulator::KubeletEmulator& kubelet,
+                   const std::string& resource, const emulator::ResourceView& view,
+                   int64_t pod_units) {
+  say.Step(absl::StrCat("a pod asks for ", pod_units, " MiB of EPC"));
+  say.Detail(absl::StrCat("the kubelet asks GetPreferredAllocation for ", pod_units, " of ",
+                          view.HealthyCount(), " free devices, then calls Allocate"));
+  auto admitted = kubelet.AdmitContainer(resource, "default/enclave-app", "app", pod_units);
+  if (!admitted.ok()) return say.Check(false, admitted.status().ToString());
+  std::set<int64_t> nodes = NumaNodesOf(view, admitted->device_ids);
+  say.Check(admitted->preferred_used,
+            absl::StrCat("preferred allocation: ", absl::StrJoin(admitted->device_ids, ","),
+                         " (NUMA node ", absl::StrJoin(nodes, ","), "), taken by the kubelet"));
+  say.Check(nodes.size() == 1, "a request that fits one NUMA node stays on one");
+  say.Detail("Allocate gave the container:");
+  NarrateAllocation(say, admitted->response);
+  say.Check(HasDevice(admitted->response, "/dev/sgx_enclave") &&
+                HasDevice(admitted->response, "/dev/sgx/enclave"),
+            "the container gets the enclave device nodes, both spellings");
+}
+
+void RestartKubelet(DemoNarrator& say, emulator::KubeletEmulator& kubelet,
+                    const std::string& resource, int registrations_before) {
+  say.Step("the kubelet restarts (sockets wiped, new kubelet.sock)");
+  auto restart_started = std::chrono::steady_clock::now();
+  say.Check(kubelet.Restart().ok(), "kubelet emulator restarted");
+  auto again = kubelet.WaitFor(
+      resource,
+      [registrations_before](const emulator::ResourceView& v) {
+        return v.registrations > registrations_before && v.stream_open &&
+               v.list_and_watch_updates > 0;
+      },
+      kWait);
+  say.Check(again.has_value(), absl::StrCat("plugin re-registered and re-listed in ",
+                                            DemoNarrator::Since(restart_started)));
+}
+
 }  // namespace
 
 void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const std::string& resource,
@@ -69,38 +105,8 @@ void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const st
                    " Healthy (", view ? DescribeNuma(*view) : "", "); first message ",
                    view ? view->last_message_bytes : 0, " bytes"));
   if (!view || view->HealthyCount() == 0) return;
-
-  say.Step(absl::StrCat("a pod asks for ", pod_units, " MiB of EPC"));
-  say.Detail(absl::StrCat("the kubelet asks GetPreferredAllocation for ", pod_units, " of ",
-                          view->HealthyCount(), " free devices, then calls Allocate"));
-  auto admitted = kubelet.AdmitContainer(resource, "default/enclave-app", "app", pod_units);
-  if (!admitted.ok()) {
-    say.Check(false, admitted.status().ToString());
-  } else {
-    std::set<int64_t> nodes = NumaNodesOf(*view, admitted->device_ids);
-    say.Check(admitted->preferred_used,
-              absl::StrCat("preferred allocation: ", absl::StrJoin(admitted->device_ids, ","),
-                           " (NUMA node ", absl::StrJoin(nodes, ","), "), taken by the kubelet"));
-    say.Check(nodes.size() == 1, "a request that fits one NUMA node stays on one");
-    say.Detail("Allocate gave the container:");
-    NarrateAllocation(say, admitted->response);
-    say.Check(HasDevice(admitted->response, "/dev/sgx_enclave") &&
-                  HasDevice(admitted->response, "/dev/sgx/enclave"),
-              "the container gets the enclave device nodes, both spellings");
-  }
-
-  say.Step("the kubelet restarts (sockets wiped, new kubelet.sock)");
-  int before = view->registrations;
-  auto restart_started = std::chrono::steady_clock::now();
-  say.Check(kubelet.Restart().ok(), "kubelet emulator restarted");
-  auto again = kubelet.WaitFor(
-      resource,
-      [before](const emulator::ResourceView& v) {
-        return v.registrations > before && v.stream_open && v.list_and_watch_updates > 0;
-      },
-      kWait);
-  say.Check(again.has_value(), absl::StrCat("plugin re-registered and re-listed in ",
-                                            DemoNarrator::Since(restart_started)));
+  AdmitFirstPod(say, kubelet, resource, *view, pod_units);
+  RestartKubelet(say, kubelet, resource, view->registrations);
 
   say.Step("a second pod after the restart");
   auto second = kubelet.AdmitContainer(resource, "default/enclave-app-2", "app", pod_units);
