@@ -80,10 +80,9 @@ PluginDaemon::~PluginDaemon() {
 }
 
 absl::Status PluginDaemon::Plan() {
-  inventory_ = hw::ProbeInventory(root_, *cpuid_);
-  TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan,
-                       resources::PlanEpcDevices(inventory_, options_.epc));
-  LogPlan(inventory_, plan);
+  hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
+  TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, resources::PlanEpcDevices(inventory, options_.epc));
+  LogPlan(inventory, plan);
   store_ = std::make_unique<kubelet::SnapshotStore>(
       kubelet::MakeSnapshot(1, std::make_shared<const resources::EpcPlan>(std::move(plan))));
   return absl::OkStatus();

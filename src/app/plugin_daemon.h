@@ -34,12 +34,6 @@ class PluginDaemon {
   // stopped reading; the process should then exit without running destructors.
   bool clean_shutdown() const { return clean_shutdown_; }
 
-  // Usable once Run() has started serving; null before.
-  const kubelet::PluginEndpoint* endpoint() const { return endpoint_.get(); }
-  std::shared_ptr<const kubelet::PluginSnapshot> snapshot() const { return store_->Current(); }
-  // What the node had at Create(); later changes show in snapshot().
-  const hw::Inventory& initial_inventory() const { return inventory_; }
-
  private:
   PluginDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSource> cpuid,
                std::unique_ptr<EventLoop> loop);
@@ -53,7 +47,6 @@ class PluginDaemon {
   hw::HostRoot root_;
   std::unique_ptr<hw::CpuidSource> cpuid_;
   std::unique_ptr<EventLoop> loop_;
-  hw::Inventory inventory_;
   std::unique_ptr<kubelet::SnapshotStore> store_;
   std::unique_ptr<kubelet::PluginEndpoint> endpoint_;
   std::unique_ptr<health::DeviceWatcher> device_watcher_;

@@ -86,15 +86,29 @@ absl::StatusOr<std::vector<std::string>> ChooseIds(PluginStub& stub, const Alloc
   return free_ids;
 }
 
+// A stub on the plugin's socket and its options: what every command starts with.
+struct Session {
+  std::unique_ptr<v1beta1::DevicePlugin::Stub> stub;
+  v1beta1::DevicePluginOptions options;
+};
+
+absl::StatusOr<Session> OpenSession(const std::string& socket) {
+  auto channel = DialPlugin(socket, kKubeletMaxReceiveBytes);
+  if (!channel.ok()) return channel.status();
+  Session session{v1beta1::DevicePlugin::NewStub(*channel), {}};
+  auto options = CallGetDevicePluginOptions(*session.stub, kTimeout);
+  if (!options.ok()) return options.status();
+  session.options = *options;
+  return session;
+}
+
 }  // namespace
 
 int RunList(const ListArgs& args, std::ostream& out, std::ostream& err) {
-  auto channel = DialPlugin(args.socket, kKubeletMaxReceiveBytes);
-  if (!channel.ok()) return Fail(channel.status(), err);
-  auto stub = v1beta1::DevicePlugin::NewStub(*channel);
-  auto options = CallGetDevicePluginOptions(*stub, kTimeout);
-  if (!options.ok()) return Fail(options.status(), err);
-  PrintOptions(*options, out);
+  auto session = OpenSession(args.socket);
+  if (!session.ok()) return Fail(session.status(), err);
+  auto& [stub, options] = *session;
+  PrintOptions(options, out);
   auto list = CallFirstList(*stub, kTimeout);
   if (!list.ok()) return Fail(list.status(), err);
   PrintDeviceSummary(*list, out);
@@ -106,13 +120,11 @@ int RunAllocate(const AllocateArgs& args, std::ostream& out, std::ostream& err) 
     err << "allocate: give exactly one of --ids and a positive --count\n";
     return kExitUsage;
   }
-  auto channel = DialPlugin(args.socket, kKubeletMaxReceiveBytes);
-  if (!channel.ok()) return Fail(channel.status(), err);
-  auto stub = v1beta1::DevicePlugin::NewStub(*channel);
-  auto options = CallGetDevicePluginOptions(*stub, kTimeout);
-  if (!options.ok()) return Fail(options.status(), err);
-  PrintOptions(*options, out);
-  auto ids = ChooseIds(*stub, args, options->get_preferred_allocation_available(), out);
+  auto session = OpenSession(args.socket);
+  if (!session.ok()) return Fail(session.status(), err);
+  auto& [stub, options] = *session;
+  PrintOptions(options, out);
+  auto ids = ChooseIds(*stub, args, options.get_preferred_allocation_available(), out);
   if (!ids.ok()) return Fail(ids.status(), err);
   out << "allocating " << ids->size() << ": " << absl::StrJoin(*ids, ",") << "\n";
   auto response = CallAllocate(*stub, MakeSingleContainerRequest(*ids), kTimeout);
