@@ -7,6 +7,8 @@
 namespace tee::kubelet {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const grpc::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -27,40 +29,43 @@ grpc::ServerUnaryReactor* DevicePluginService::GetDevicePluginOptions(
     grpc::CallbackServerContext* context, const v1beta1::Empty* /*request*/,
     v1beta1::DevicePluginOptions* response) {
   *response = PluginOptions();
+  counters_->RecordCall(Rpc::kGetDevicePluginOptions, grpc::StatusCode::OK, {});
   return FinishNow(context, grpc::Status::OK);
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* DevicePluginService::ListAndWatch(
     grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* /*request*/) {
-  counters_->list_and_watch_streams.fetch_add(1, std::memory_order_relaxed);
-  return new ListAndWatchReactor(store_);
+  counters_->RecordStreamOpened();
+  return new ListAndWatchReactor(store_, counters_);
 }
 
 grpc::ServerUnaryReactor* DevicePluginService::GetPreferredAllocation(
     grpc::CallbackServerContext* context, const v1beta1::PreferredAllocationRequest* request,
     v1beta1::PreferredAllocationResponse* response) {
+  Clock::time_point start = Clock::now();
   std::shared_ptr<const PluginSnapshot> snapshot = store_->Current();
-  return FinishNow(context,
-                   ToGrpcStatus(HandlePreferredAllocation(*snapshot->plan, *request, response)));
+  grpc::Status status =
+      ToGrpcStatus(HandlePreferredAllocation(*snapshot->plan, *request, response));
+  counters_->RecordCall(Rpc::kGetPreferredAllocation, status.error_code(), Clock::now() - start);
+  return FinishNow(context, status);
 }
 
 grpc::ServerUnaryReactor* DevicePluginService::Allocate(grpc::CallbackServerContext* context,
                                                         const v1beta1::AllocateRequest* request,
                                                         v1beta1::AllocateResponse* response) {
-  counters_->allocate_calls.fetch_add(1, std::memory_order_relaxed);
+  Clock::time_point start = Clock::now();
   std::shared_ptr<const PluginSnapshot> snapshot = store_->Current();
-  absl::Status status = HandleAllocate(*snapshot->plan, *request, response);
-  if (!status.ok()) {
-    counters_->allocate_errors.fetch_add(1, std::memory_order_relaxed);
-    response->Clear();
-  }
-  return FinishNow(context, ToGrpcStatus(status));
+  grpc::Status status = ToGrpcStatus(HandleAllocate(*snapshot->plan, *request, response));
+  if (!status.ok()) response->Clear();
+  counters_->RecordCall(Rpc::kAllocate, status.error_code(), Clock::now() - start);
+  return FinishNow(context, status);
 }
 
 grpc::ServerUnaryReactor* DevicePluginService::PreStartContainer(
     grpc::CallbackServerContext* context, const v1beta1::PreStartContainerRequest* /*request*/,
     v1beta1::PreStartContainerResponse* /*response*/) {
   // Registered with pre_start_required=false; answer OK if a kubelet calls anyway.
+  counters_->RecordCall(Rpc::kPreStartContainer, grpc::StatusCode::OK, {});
   return FinishNow(context, grpc::Status::OK);
 }
 

@@ -7,16 +7,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
+#include "kubelet/service_counters.h"
 #include "kubelet/snapshot_store.h"
 
 namespace tee::kubelet {
-
-// Counters an observer may read; updated with relaxed atomics on the hot path.
-struct ServiceCounters {
-  std::atomic<uint64_t> allocate_calls{0};
-  std::atomic<uint64_t> allocate_errors{0};
-  std::atomic<uint64_t> list_and_watch_streams{0};
-};
 
 // The generated callback service, except ListAndWatch, which streams pre-serialized bytes.
 using DevicePluginBase = v1beta1::DevicePlugin::WithCallbackMethod_GetDevicePluginOptions<

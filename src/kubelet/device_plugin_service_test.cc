@@ -119,7 +119,9 @@ TEST_F(ServiceTest, AllocateWithUnknownIdIsInvalidArgumentAndCounted) {
   grpc::Status status = stub->Allocate(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("nope"), std::string::npos);
-  EXPECT_EQ(counters_.allocate_errors.load(), 1u);
+  RpcCounts counts = counters_.Read(Rpc::kAllocate);
+  EXPECT_EQ(counts.calls(), 1u);
+  EXPECT_EQ(counts.by_code[static_cast<size_t>(grpc::StatusCode::INVALID_ARGUMENT)], 1u);
 }
 
 TEST_F(ServiceTest, ShutdownEndsOpenStreamsPromptly) {

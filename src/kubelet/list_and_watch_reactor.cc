@@ -4,7 +4,8 @@
 
 namespace tee::kubelet {
 
-ListAndWatchReactor::ListAndWatchReactor(SnapshotStore* store) : store_(store) {
+ListAndWatchReactor::ListAndWatchReactor(SnapshotStore* store, ServiceCounters* counters)
+    : store_(store), counters_(counters), opened_(std::chrono::steady_clock::now()) {
   std::shared_ptr<const PluginSnapshot> first = store_->AddWatcher(this);
   tee::MutexLock lock(&mutex_);
   started_ = true;
@@ -52,11 +53,14 @@ void ListAndWatchReactor::FinishLocked(const grpc::Status& status) {
   if (finished_) return;
   finished_ = true;
   pending_.reset();
+  counters_->RecordCall(Rpc::kListAndWatch, status.error_code(),
+                        std::chrono::steady_clock::now() - opened_);
   Finish(status);
 }
 
 void ListAndWatchReactor::OnDone() {
   store_->RemoveWatcher(this);
+  counters_->RecordStreamClosed();
   delete this;
 }
 

@@ -7,11 +7,13 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
 #include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
+#include "kubelet/service_counters.h"
 #include "kubelet/snapshot_store.h"
 
 namespace tee::kubelet {
@@ -20,8 +22,9 @@ namespace tee::kubelet {
 class ListAndWatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                   public SnapshotStore::Watcher {
  public:
-  // Registers with `store`, which must outlive the reactor, and starts the first write.
-  explicit ListAndWatchReactor(SnapshotStore* store);
+  // Registers with `store` and starts the first write; `store` and `counters` must outlive the
+  // reactor.
+  ListAndWatchReactor(SnapshotStore* store, ServiceCounters* counters);
 
   void OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) override;
   void OnWriteDone(bool ok) override;
@@ -34,6 +37,8 @@ class ListAndWatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuff
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   SnapshotStore* store_;
+  ServiceCounters* counters_;
+  const std::chrono::steady_clock::time_point opened_;
   tee::Mutex mutex_;
   // The message being written lives in this snapshot; held until OnWriteDone.
   std::shared_ptr<const PluginSnapshot> in_flight_ ABSL_GUARDED_BY(mutex_);

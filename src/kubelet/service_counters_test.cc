@@ -1,0 +1,58 @@
+#include "kubelet/service_counters.h"
+
+#include <gtest/gtest.h>
+
+namespace tee::kubelet {
+namespace {
+
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+TEST(ServiceCountersTest, CountsCallsByStatusCodeAndMethod) {
+  ServiceCounters counters;
+  counters.RecordCall(Rpc::kAllocate, grpc::StatusCode::OK, microseconds(10));
+  counters.RecordCall(Rpc::kAllocate, grpc::StatusCode::INVALID_ARGUMENT, microseconds(10));
+  counters.RecordCall(Rpc::kGetPreferredAllocation, grpc::StatusCode::OK, microseconds(10));
+  RpcCounts allocate = counters.Read(Rpc::kAllocate);
+  EXPECT_EQ(allocate.calls(), 2u);
+  EXPECT_EQ(allocate.errors(), 1u);
+  EXPECT_EQ(allocate.by_code[static_cast<size_t>(grpc::StatusCode::INVALID_ARGUMENT)], 1u);
+  EXPECT_EQ(counters.Read(Rpc::kGetPreferredAllocation).calls(), 1u);
+  EXPECT_EQ(counters.Read(Rpc::kListAndWatch).calls(), 0u);
+}
+
+TEST(ServiceCountersTest, LatencyLandsInTheFirstBucketWhoseBoundHoldsIt) {
+  ServiceCounters counters;
+  counters.RecordCall(Rpc::kAllocate, grpc::StatusCode::OK, microseconds(25));   // on a bound
+  counters.RecordCall(Rpc::kAllocate, grpc::StatusCode::OK, microseconds(26));   // just above
+  counters.RecordCall(Rpc::kAllocate, grpc::StatusCode::OK, milliseconds(500));  // beyond all
+  RpcCounts counts = counters.Read(Rpc::kAllocate);
+  EXPECT_EQ(counts.latency_buckets[0], 1u);
+  EXPECT_EQ(counts.latency_buckets[1], 1u);
+  EXPECT_EQ(counts.latency_buckets.back(), 1u);
+  EXPECT_NEAR(counts.latency_sum_seconds, 0.500051, 1e-9);
+}
+
+TEST(ServiceCountersTest, ACodeOutsideGrpcsRangeCountsAsUnknown) {
+  ServiceCounters counters;
+  counters.RecordCall(Rpc::kAllocate, static_cast<grpc::StatusCode>(99), microseconds(1));
+  EXPECT_EQ(counters.Read(Rpc::kAllocate).by_code[static_cast<size_t>(grpc::StatusCode::UNKNOWN)],
+            1u);
+}
+
+TEST(ServiceCountersTest, OpenStreamsAreOpenedMinusClosed) {
+  ServiceCounters counters;
+  counters.RecordStreamOpened();
+  counters.RecordStreamOpened();
+  counters.RecordStreamClosed();
+  EXPECT_EQ(counters.streams_opened(), 2u);
+  EXPECT_EQ(counters.streams_open(), 1u);
+}
+
+TEST(ServiceCountersTest, NamesFollowTheServiceDefinition) {
+  EXPECT_EQ(RpcName(Rpc::kAllocate), "Allocate");
+  EXPECT_EQ(RpcName(Rpc::kListAndWatch), "ListAndWatch");
+}
+
+}  // namespace
+}  // namespace tee::kubelet
