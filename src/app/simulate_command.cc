@@ -14,7 +14,8 @@ int RunSimulate(int argc, char** argv) {
   app.add_option("--out", out, "Directory to write the host root into")->required();
   app.add_option("--spec", spec,
                  "Node description: numa=SIZE[,SIZE...] driver=in-kernel|dcap|legacy|none "
-                 "sysfs=on|off flags=on|off sgx=on|off aesmd=on|off")
+                 "sysfs=on|off flags=on|off sgx=on|off|absent aesmd=on|off "
+                 "guest=none|tdx,sev-snp,tpm,tsm-report")
       ->capture_default_str();
   if (auto exit_code = ParseFlags(app, argc, argv)) return *exit_code;
   auto node = hw::ParseSimulatedNodeSpec(spec);

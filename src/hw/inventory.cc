@@ -207,6 +207,7 @@ Inventory ProbeInventory(const HostRoot& root, const CpuidSource& cpuid) {
   inv.device_nodes = std::move(devices.nodes);
   inv.device_aliases = std::move(devices.aliases);
   inv.aesmd_socket_dir = root.IsDirectory(kAesmdDir);
+  inv.guest_devices = ProbeGuestDevices(root);
   bool sysfs_incomplete = false;
   inv.numa_epc = ReadNumaEpc(root, &inv.notes, &sysfs_incomplete);
   if (sysfs_incomplete && inv.cpuid.epc_state == EpcCpuidState::kSections) {

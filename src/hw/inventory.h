@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hw/cpuid_source.h"
+#include "hw/guest_devices.h"
 #include "hw/host_root.h"
 
 namespace tee::hw {
@@ -80,6 +81,8 @@ struct Inventory {
   // Paths in device_nodes that are symlinks, with the host path they point to (udev aliases).
   std::vector<std::pair<std::string, std::string>> device_aliases;
   bool aesmd_socket_dir = false;  // /var/run/aesmd exists on the host
+  // Confidential VM guest interfaces (TDX, SEV-SNP, TPM, configfs-tsm); independent of SGX.
+  std::vector<GuestDevice> guest_devices;
   // Per-NUMA EPC from sysfs, sorted by node; empty when the kernel does not expose it, and then
   // all EPC is treated as one node without topology.
   std::vector<NumaEpc> numa_epc;

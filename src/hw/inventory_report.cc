@@ -65,6 +65,13 @@ void RenderHost(const Inventory& inv, std::ostringstream& out) {
   out << "Total EPC: " << (EpcSizeKnown(inv) ? FormatByteSize(inv.epc_bytes) : "unknown") << "\n";
 }
 
+void RenderGuest(const Inventory& inv, std::ostringstream& out) {
+  out << "Confidential VM guest interfaces:" << (inv.guest_devices.empty() ? " none\n" : "\n");
+  for (const GuestDevice& device : inv.guest_devices) {
+    out << "  " << GuestTeeName(device.tee) << ": " << device.path << "\n";
+  }
+}
+
 }  // namespace
 
 const char* EpcCpuidStateName(EpcCpuidState state) {
@@ -85,6 +92,7 @@ std::string RenderInventoryText(const Inventory& inventory) {
   std::ostringstream out;
   RenderCpu(inventory.cpuid, out);
   RenderHost(inventory, out);
+  RenderGuest(inventory, out);
   out << "SGX usable: " << YesNo(inventory.SgxUsable()) << "\n";
   for (const std::string& problem : inventory.problems) out << "  - " << problem << "\n";
   for (const std::string& note : inventory.notes) out << "  note: " << note << "\n";
@@ -100,6 +108,10 @@ nlohmann::json InventoryJson(const Inventory& inv) {
   nlohmann::json aliases = nlohmann::json::array();
   for (const auto& [path, target] : inv.device_aliases) {
     aliases.push_back({{"path", path}, {"target", target}});
+  }
+  nlohmann::json guest = nlohmann::json::array();
+  for (const GuestDevice& device : inv.guest_devices) {
+    guest.push_back({{"tee", GuestTeeName(device.tee)}, {"path", device.path}});
   }
   nlohmann::json numa = nlohmann::json::array();
   for (const NumaEpc& node : inv.numa_epc) {
@@ -129,6 +141,7 @@ nlohmann::json InventoryJson(const Inventory& inv) {
       {"aesmd_socket_dir", inv.aesmd_socket_dir},
       {"numa_epc", numa},
       {"epc_bytes", EpcSizeKnown(inv) ? nlohmann::json(inv.epc_bytes) : nlohmann::json(nullptr)},
+      {"guest_devices", guest},
   };
 }
 

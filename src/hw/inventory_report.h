@@ -23,6 +23,7 @@ std::string RenderInventoryText(const Inventory& inventory);
 //   driver: "in-kernel"|"dcap"|"legacy"|"none"   enclave_node: string ("" when none)
 //   device_nodes: [string]       device_aliases: [{path: string, target: string}]
 //   aesmd_socket_dir: bool       numa_epc: [{node: int, bytes: int}]     epc_bytes: int
+//   guest_devices: [{tee: "tdx"|"sev-snp"|"tpm"|"tsm-report", path: string}]
 // Byte counts are plain integers.
 nlohmann::json InventoryJson(const Inventory& inventory);
 

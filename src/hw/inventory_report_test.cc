@@ -81,6 +81,20 @@ TEST(InventoryJsonTest, StableKeys) {
 namespace tee::hw {
 namespace {
 
+TEST(RenderInventoryTextTest, GuestInterfacesAreListedOrNone) {
+  Inventory inv;
+  EXPECT_THAT(RenderInventoryText(inv), HasSubstr("Confidential VM guest interfaces: none\n"));
+  EXPECT_TRUE(InventoryJson(inv)["guest_devices"].empty());
+  inv.guest_devices = {{GuestTee::kTdx, "/dev/tdx_guest", false},
+                       {GuestTee::kTsmReport, "/sys/kernel/config/tsm/report", true}};
+  EXPECT_THAT(RenderInventoryText(inv),
+              HasSubstr("Confidential VM guest interfaces:\n  tdx: /dev/tdx_guest\n"
+                        "  tsm-report: /sys/kernel/config/tsm/report\n"));
+  const nlohmann::json json = InventoryJson(inv);
+  EXPECT_EQ(json["guest_devices"][0]["tee"], "tdx");
+  EXPECT_EQ(json["guest_devices"][1]["path"], "/sys/kernel/config/tsm/report");
+}
+
 TEST(RenderInventoryTextTest, UnknownEpcSizeIsUnknownNotZero) {
   Inventory inv;
   inv.cpuid.sgx = true;

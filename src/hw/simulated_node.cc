@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -51,6 +52,31 @@ absl::StatusOr<std::vector<uint64_t>> ParseNuma(std::string_view value) {
   return sizes;
 }
 
+absl::StatusOr<std::vector<GuestTee>> ParseGuest(std::string_view value) {
+  std::vector<GuestTee> tees;
+  if (value == "none") return tees;
+  for (absl::string_view part :
+       absl::StrSplit(absl::string_view(value.data(), value.size()), ',')) {
+    std::optional<GuestTee> tee = GuestTeeFromName(std::string_view(part.data(), part.size()));
+    if (!tee)
+      return Bad("guest", value, "expected none or a list of tdx, sev-snp, tpm, tsm-report");
+    if (std::find(tees.begin(), tees.end(), *tee) == tees.end()) tees.push_back(*tee);
+  }
+  std::sort(tees.begin(), tees.end());  // kGuestTees order is the enum's order
+  return tees;
+}
+
+absl::Status ApplySgx(std::string_view value, SimulatedNode* node) {
+  if (value == "absent") {
+    node->sgx_in_cpu = false;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<bool> on = ParseOnOff("sgx", value);
+  if (!on.ok()) return Bad("sgx", value, "expected on, off or absent");
+  node->sgx_enabled = *on;
+  return absl::OkStatus();
+}
+
 absl::Status ApplyKey(std::string_view key, std::string_view value, SimulatedNode* node) {
   auto set_flag = [&](bool* field) -> absl::Status {
     absl::StatusOr<bool> on = ParseOnOff(key, value);
@@ -72,9 +98,15 @@ absl::Status ApplyKey(std::string_view key, std::string_view value, SimulatedNod
   }
   if (key == "sysfs") return set_flag(&node->numa_sysfs);
   if (key == "flags") return set_flag(&node->cpuinfo_flags);
-  if (key == "sgx") return set_flag(&node->sgx_enabled);
+  if (key == "sgx") return ApplySgx(value, node);
   if (key == "aesmd") return set_flag(&node->aesmd);
-  return Bad(key, value, "unknown key (numa, driver, sysfs, flags, sgx, aesmd)");
+  if (key == "guest") {
+    absl::StatusOr<std::vector<GuestTee>> tees = ParseGuest(value);
+    if (!tees.ok()) return tees.status();
+    node->guest = *std::move(tees);
+    return absl::OkStatus();
+  }
+  return Bad(key, value, "unknown key (numa, driver, sysfs, flags, sgx, aesmd, guest)");
 }
 
 std::string DumpLine(uint32_t leaf, uint32_t subleaf, uint32_t a, uint32_t b, uint32_t c,
@@ -87,8 +119,9 @@ constexpr uint32_t LowBits(uint64_t v) { return static_cast<uint32_t>(v & 0xFFFF
 constexpr uint32_t HighBits(uint64_t v) { return static_cast<uint32_t>((v >> 32) & 0xFFFFF); }
 
 std::string CpuinfoText(const SimulatedNode& node) {
-  const std::string sgx = node.cpuinfo_flags ? " sgx" : "";
-  const std::string sgx_lc = node.cpuinfo_flags ? " sgx_lc" : "";
+  const bool listed = node.cpuinfo_flags && node.sgx_in_cpu;
+  const std::string sgx = listed ? " sgx" : "";
+  const std::string sgx_lc = listed ? " sgx_lc" : "";
   return absl::StrCat(
       "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 106\n"
       "model name\t: Intel(R) Xeon(R) Gold 6336Y CPU @ 2.40GHz (simulated)\nstepping\t: 6\n"
@@ -132,6 +165,22 @@ std::vector<std::string> DeviceFiles(SgxDriver driver) {
   return {};
 }
 
+absl::Status WriteGuestInterfaces(const std::filesystem::path& root,
+                                  const std::vector<GuestTee>& tees) {
+  for (GuestTee tee : tees) {
+    // The first probed path is the upstream spelling.
+    const std::filesystem::path path = root / std::string(GuestTeePaths(tee).front()).substr(1);
+    if (tee != GuestTee::kTsmReport) {
+      if (absl::Status status = WriteFile(path, ""); !status.ok()) return status;
+      continue;
+    }
+    std::error_code error;
+    std::filesystem::create_directories(path, error);
+    if (error) return absl::InternalError(absl::StrCat("cannot create ", path.string()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<SimulatedNode> ParseSimulatedNodeSpec(std::string_view spec) {
@@ -153,6 +202,10 @@ std::string SimulatedCpuidDump(const SimulatedNode& node) {
   std::string out = "CPU:\n";
   out += DumpLine(0, 0, 0x1B, 0x756E6547, 0x6C65746E, 0x49656E69);  // GenuineIntel
   out += DumpLine(1, 0, 0x000606A6, 0x00400800, 0x7FFEFBFF, 0xBFEBFBFF);
+  if (!node.sgx_in_cpu) {  // SGX and SGX_LC clear, no leaf 0x12 at all
+    out += DumpLine(7, 0, 0, 0xF3BFBFFB, 0x00417F5E, 0xBC040412);
+    return out;
+  }
   out += DumpLine(7, 0, 0, 0xF3BFBFFF, 0x40417F5E, 0xBC040412);  // SGX and SGX_LC set
   if (!node.sgx_enabled) {  // what a BIOS with SGX off reports: the leaf is all zero
     for (uint32_t subleaf = 0; subleaf < 3; ++subleaf) out += DumpLine(0x12, subleaf, 0, 0, 0, 0);
@@ -186,7 +239,7 @@ absl::Status WriteSimulatedNode(const std::string& dir, const SimulatedNode& nod
         root / "sys/devices/system/node" / absl::StrCat("node", i);
     // The kernel only creates x86/sgx_total_bytes with SGX up; the node directory is always there.
     const std::string content = absl::StrCat(node.numa_epc_bytes[i], "\n");
-    absl::Status status = node.numa_sysfs && node.sgx_enabled
+    absl::Status status = node.numa_sysfs && node.sgx_enabled && node.sgx_in_cpu
                               ? WriteFile(node_dir / "x86/sgx_total_bytes", content)
                               : WriteFile(node_dir / "cpulist", absl::StrCat(i, "\n"));
     if (!status.ok()) return status;
@@ -196,6 +249,7 @@ absl::Status WriteSimulatedNode(const std::string& dir, const SimulatedNode& nod
     std::filesystem::create_directories(root / "var/run/aesmd", error);
     if (error) return absl::InternalError(absl::StrCat("cannot create ", dir, "/var/run/aesmd"));
   }
+  if (absl::Status status = WriteGuestInterfaces(root, node.guest); !status.ok()) return status;
   return WriteFile(root / "cpuid.txt", SimulatedCpuidDump(node));
 }
 

@@ -21,19 +21,22 @@ struct SimulatedNode {
   // at most 256 TiB.
   std::vector<uint64_t> numa_epc_bytes{uint64_t{4} << 30, uint64_t{4} << 30};
   SgxDriver driver = SgxDriver::kInKernel;
-  bool numa_sysfs = true;     // write node<N>/x86/sgx_total_bytes
-  bool cpuinfo_flags = true;  // list sgx and sgx_lc in /proc/cpuinfo
-  bool sgx_enabled = true;    // false: SGX bit set but leaf 0x12 zero (disabled in BIOS)
-  bool aesmd = false;         // create /var/run/aesmd/
+  bool numa_sysfs = true;       // write node<N>/x86/sgx_total_bytes
+  bool cpuinfo_flags = true;    // list sgx and sgx_lc in /proc/cpuinfo
+  bool sgx_enabled = true;      // false: SGX bit set but leaf 0x12 zero (disabled in BIOS)
+  bool sgx_in_cpu = true;       // false: a CPU without SGX at all (as in most confidential VMs)
+  bool aesmd = false;           // create /var/run/aesmd/
+  std::vector<GuestTee> guest;  // confidential VM guest interfaces to create, in kGuestTees order
 };
 
 inline constexpr int kMaxSimulatedNumaNodes = 8;
 inline constexpr uint64_t kMaxSimulatedNodeEpc = uint64_t{1} << 48;  // 256 TiB
 
 // Parses "numa=4GiB,4GiB driver=in-kernel|dcap|legacy|none sysfs=on|off flags=on|off
-// sgx=on|off aesmd=on|off" (space-separated, any order, each key at most once; omitted keys keep
-// their defaults; sizes as ParseByteSize accepts). Returns InvalidArgument naming the bad key or
-// value.
+// sgx=on|off|absent aesmd=on|off guest=none|<tee>,..." (space-separated, any order, each key at
+// most once; omitted keys keep their defaults; sizes as ParseByteSize accepts; guest TEEs by
+// GuestTeeName: tdx, sev-snp, tpm, tsm-report). A confidential VM guest without SGX is
+// "sgx=absent driver=none guest=tdx". Returns InvalidArgument naming the bad key or value.
 absl::StatusOr<SimulatedNode> ParseSimulatedNodeSpec(std::string_view spec);
 
 // The node's CPUID as `cpuid -r -1` prints it: leaves 0, 7, 0x12 sub-leaves 0 and 1, one EPC
@@ -43,9 +46,10 @@ std::string SimulatedCpuidDump(const SimulatedNode& node);
 
 // Creates `dir` and below it: dev/ device files (plain empty files: in-kernel sgx_enclave,
 // sgx_provision, sgx_vepc; dcap sgx/enclave, sgx/provision; legacy isgx), proc/cpuinfo,
-// sys/devices/system/node/node<N>/x86/sgx_total_bytes (when numa_sysfs), var/run/aesmd/ (when
-// aesmd) and cpuid.txt. Existing files are overwritten. Returns Internal naming the path that
-// could not be written.
+// sys/devices/system/node/node<N>/x86/sgx_total_bytes (when numa_sysfs and SGX is on),
+// var/run/aesmd/ (when aesmd), the guest interfaces (dev/tdx_guest, dev/sev-guest, dev/tpmrm0,
+// sys/kernel/config/tsm/report/) and cpuid.txt. Existing files are overwritten. Returns Internal
+// naming the path that could not be written.
 absl::Status WriteSimulatedNode(const std::string& dir, const SimulatedNode& node);
 
 }  // namespace tee::hw

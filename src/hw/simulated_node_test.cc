@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "hw/cpuid_dump_parser.h"
+#include "hw/cpuid_source.h"
+#include "hw/inventory.h"
 #include "hw/sgx_cpuid.h"
 #include "hw/testing_temp_dir.h"
 
@@ -56,6 +58,9 @@ TEST(ParseSimulatedNodeSpecTest, ErrorsNameTheKeyAndValue) {
       {"sgx=", "sgx="},
       {"aesmd=ON", "aesmd=ON"},
       {"colour=blue", "colour=blue"},
+      {"sgx=gone", "on, off or absent"},
+      {"guest=sev", "guest=sev"},
+      {"guest=tdx,,tpm", "guest=tdx,,tpm"},
       {"numa", "expected key=value"},
       {"sgx=on sgx=off", "given twice"},
   };
@@ -134,6 +139,35 @@ TEST(WriteSimulatedNodeTest, WritesTheTreeForEachDriver) {
       EXPECT_FALSE(std::filesystem::exists(dir.path() + "/host/" + path)) << c.spec << " " << path;
     }
   }
+}
+
+TEST(ParseSimulatedNodeSpecTest, ConfidentialGuestWithoutSgx) {
+  auto node = ParseSimulatedNodeSpec("sgx=absent driver=none guest=tsm-report,tdx,tdx");
+  ASSERT_TRUE(node.ok()) << node.status();
+  EXPECT_FALSE(node->sgx_in_cpu);
+  EXPECT_EQ(node->guest, (std::vector<GuestTee>{GuestTee::kTdx, GuestTee::kTsmReport}));
+  EXPECT_TRUE(ParseSimulatedNodeSpec("guest=none")->guest.empty());
+  auto table = ParseCpuidDump(SimulatedCpuidDump(*node));
+  ASSERT_TRUE(table.ok());
+  const SgxCpuid sgx = DecodeSgxCpuid(TableCpuidSource(*table));
+  EXPECT_FALSE(sgx.sgx);
+  EXPECT_FALSE(sgx.sgx_lc);
+  EXPECT_EQ(sgx.epc_state, EpcCpuidState::kNoSgx);
+}
+
+TEST(WriteSimulatedNodeTest, WritesGuestInterfacesAndNoSgxTraces) {
+  TempDir dir;
+  auto node = ParseSimulatedNodeSpec("sgx=absent driver=none guest=tdx,sev-snp,tpm,tsm-report");
+  ASSERT_TRUE(node.ok());
+  ASSERT_TRUE(WriteSimulatedNode(dir.path(), *node).ok());
+  auto cpuid = LoadCpuidDump(dir.path() + "/cpuid.txt");
+  ASSERT_TRUE(cpuid.ok());
+  const Inventory inv = ProbeInventory(HostRoot(dir.path()), **cpuid);
+  ASSERT_EQ(inv.guest_devices.size(), 4u);
+  EXPECT_EQ(inv.guest_devices[3].path, "/sys/kernel/config/tsm/report");
+  EXPECT_FALSE(inv.kernel.sgx);
+  EXPECT_TRUE(inv.numa_epc.empty());
+  EXPECT_FALSE(inv.SgxUsable());
 }
 
 TEST(WriteSimulatedNodeTest, ReportsAPathItCannotWrite) {
