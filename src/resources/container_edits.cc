@@ -43,15 +43,6 @@ std::string ResolveLinkTarget(std::string_view link, std::string_view target) {
   return resolved.empty() ? "/" : resolved;
 }
 
-// The host path the runtime should create the node from: a symlink's resolved target, else the
-// path itself. Paths stay host paths; nothing here knows about --host-root.
-std::string HostPathOf(const hw::Inventory& inventory, std::string_view path) {
-  for (const auto& [link, target] : inventory.device_aliases) {
-    if (link == path) return ResolveLinkTarget(link, target);
-  }
-  return std::string(path);
-}
-
 bool HasNode(const hw::Inventory& inventory, std::string_view path) {
   return std::find(inventory.device_nodes.begin(), inventory.device_nodes.end(), path) !=
          inventory.device_nodes.end();
@@ -70,6 +61,13 @@ void AddDevice(std::string_view container_path, std::string host_path,
 }
 
 }  // namespace
+
+std::string HostPathOf(const hw::Inventory& inventory, std::string_view path) {
+  for (const auto& [link, target] : inventory.device_aliases) {
+    if (link == path) return ResolveLinkTarget(link, target);
+  }
+  return std::string(path);
+}
 
 ContainerEdits PlanContainerEdits(const hw::Inventory& inventory) {
   ContainerEdits edits;

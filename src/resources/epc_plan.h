@@ -54,6 +54,8 @@ struct ContainerEdits {
   friend bool operator==(const ContainerEdits&, const ContainerEdits&) = default;
 };
 
+// Also the shape of a shared device resource (see shared_device.h): there every "unit" is one
+// of `limit` slots on the same device node, unit_bytes is 0 and nothing is ever capped.
 struct EpcPlan {
   std::string resource_name;
   uint64_t unit_bytes = kMiB;
@@ -101,5 +103,10 @@ absl::StatusOr<EpcPlan> PlanEpcDevices(const hw::Inventory& inventory, const Epc
 // path; host_path is always a host path. With /var/run/aesmd: that directory mounted read-write
 // and SGX_AESM_ADDR=1. Never fails.
 ContainerEdits PlanContainerEdits(const hw::Inventory& inventory);
+
+// The host path a runtime should create the SGX device node `path` from: the resolved target when
+// `path` is a udev symlink in inventory.device_aliases, else `path` itself. Never prefixed with
+// --host-root.
+std::string HostPathOf(const hw::Inventory& inventory, std::string_view path);
 
 }  // namespace tee::resources
