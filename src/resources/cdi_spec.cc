@@ -1,0 +1,51 @@
+#include "resources/cdi_spec.h"
+
+#include <algorithm>
+
+namespace tee::resources {
+namespace {
+
+nlohmann::json EditsJson(const ContainerEdits& edits) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const DeviceSpec& device : edits.devices) {
+    nodes.push_back({{"path", device.container_path},
+                     {"hostPath", device.host_path},
+                     {"permissions", device.permissions}});
+  }
+  nlohmann::json mounts = nlohmann::json::array();
+  for (const Mount& mount : edits.mounts) {
+    mounts.push_back({{"hostPath", mount.host_path},
+                      {"containerPath", mount.container_path},
+                      {"options", {"rbind", mount.read_only ? "ro" : "rw"}}});
+  }
+  nlohmann::json env = nlohmann::json::array();
+  for (const auto& [name, value] : edits.envs) env.push_back(name + "=" + value);
+  nlohmann::json out = nlohmann::json::object();
+  if (!nodes.empty()) out["deviceNodes"] = std::move(nodes);
+  if (!mounts.empty()) out["mounts"] = std::move(mounts);
+  if (!env.empty()) out["env"] = std::move(env);
+  return out;
+}
+
+}  // namespace
+
+std::string CdiDeviceName(std::string_view resource_name) {
+  std::string name(resource_name);
+  std::replace(name.begin(), name.end(), '/', '_');
+  return name;
+}
+
+std::string QualifiedCdiName(std::string_view resource_name) {
+  return std::string(kCdiKind) + "=" + CdiDeviceName(resource_name);
+}
+
+nlohmann::json BuildCdiSpec(const std::vector<std::pair<std::string, ContainerEdits>>& resources) {
+  nlohmann::json devices = nlohmann::json::array();
+  for (const auto& [resource_name, edits] : resources) {
+    devices.push_back(
+        {{"name", CdiDeviceName(resource_name)}, {"containerEdits", EditsJson(edits)}});
+  }
+  return {{"cdiVersion", kCdiVersion}, {"kind", kCdiKind}, {"devices", std::move(devices)}};
+}
+
+}  // namespace tee::resources
