@@ -59,7 +59,7 @@ int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
   options.host_root = host_root;
   options.cpuid_dump = host_root + "/cpuid.txt";
   options.handle_signals = false;
-  const std::string resource = options.epc.resource_name;
+  const std::string resource = *resources::EpcDeviceResource(options.resources);
 
   say.Step("starting tee-device-plugin serve");
   auto started = std::chrono::steady_clock::now();

@@ -6,10 +6,12 @@
 #include "app/plugin_daemon.h"
 #include "app/subcommands.h"
 #include "common/byte_size.h"
+#include "common/status_macros.h"
 #include "hw/inventory.h"
 #include "hw/inventory_report.h"
 #include "resources/device_list_size.h"
 #include "resources/epc_plan.h"
+#include "resources/profile.h"
 
 namespace tee::app {
 namespace {
@@ -20,6 +22,7 @@ nlohmann::json PlanJson(const resources::EpcPlan& plan) {
     blocks.push_back({{"numa_node", block.numa_node}, {"units", block.count}});
   }
   return {{"name", plan.resource_name},
+          {"kind", plan.unit_bytes == 0 ? "shared_device" : "epc_units"},
           {"unit_bytes", plan.unit_bytes},
           {"units", plan.unit_count},
           {"units_on_node", plan.units_on_node},
@@ -34,14 +37,49 @@ nlohmann::json PlanJson(const resources::EpcPlan& plan) {
 }
 
 void PrintPlanText(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
-  std::cout << "\nKubernetes resource\n  " << plan.resource_name << ": " << plan.unit_count
-            << " devices of " << FormatByteSize(plan.unit_bytes) << ", "
-            << (plan.healthy ? "Healthy" : "Unhealthy (" + plan.health_reason + ")") << "\n";
+  std::cout << "  " << DescribePlan(inventory, plan) << "\n";
   if (plan.capped()) std::cout << "  WARNING: " << CappedWarning(inventory, plan) << "\n";
+  if (plan.unit_bytes == 0) return;
   for (const resources::UnitBlock& block : plan.blocks) {
     std::cout << "    NUMA node "
               << (block.numa_node < 0 ? std::string("(none)") : std::to_string(block.numa_node))
               << ": " << block.count << " devices\n";
+  }
+}
+
+// Plans every resource the profile serves here; InvalidArgument for a bad configuration.
+absl::StatusOr<std::vector<resources::EpcPlan>> PlanAll(const DaemonOptions& options,
+                                                        const hw::Inventory& inventory) {
+  TEE_ASSIGN_OR_RETURN(std::vector<resources::ResourceSpec> specs,
+                       resources::ResourcesFor(options.resources, inventory));
+  std::vector<resources::EpcPlan> plans;
+  for (const resources::ResourceSpec& spec : specs) {
+    TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, resources::PlanResource(inventory, spec));
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+void Print(const hw::Inventory& inventory, const DaemonOptions& options,
+           const std::vector<resources::EpcPlan>& plans, bool json) {
+  const std::optional<std::string> extended = resources::EpcExtendedResource(options.resources);
+  if (json) {
+    nlohmann::json out = hw::InventoryJson(inventory);
+    out["profile"] = resources::ProfileName(options.resources.profile);
+    out["resources"] = nlohmann::json::array();
+    for (const resources::EpcPlan& plan : plans) out["resources"].push_back(PlanJson(plan));
+    out["epc_extended_resource"] =
+        extended ? nlohmann::json{{"name", *extended}, {"bytes", inventory.epc_bytes}}
+                 : nlohmann::json(nullptr);
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::cout << hw::RenderInventoryText(inventory) << "\nKubernetes resources (profile "
+            << resources::ProfileName(options.resources.profile) << ")\n";
+  for (const resources::EpcPlan& plan : plans) PrintPlanText(inventory, plan);
+  if (extended) {
+    std::cout << "  " << *extended << ": " << inventory.epc_bytes
+              << " bytes as a node extended resource (NFD rule or --register-epc)\n";
   }
 }
 
@@ -50,7 +88,10 @@ void PrintPlanText(const hw::Inventory& inventory, const resources::EpcPlan& pla
 int RunDetect(int argc, char** argv) {
   DaemonOptions options;
   bool json = false;
-  CLI::App app("Print what this node has for SGX and, when something is missing, why", "detect");
+  CLI::App app(
+      "Print what this node has for SGX and confidential VMs, the resources it would serve, and "
+      "why something is missing",
+      "detect");
   AddHardwareFlags(app, &options);
   AddResourceFlags(app, &options);
   app.add_flag("--json", json, "Print JSON instead of text");
@@ -66,19 +107,12 @@ int RunDetect(int argc, char** argv) {
   }
   hw::HostRoot root(options.host_root);
   hw::Inventory inventory = hw::ProbeInventory(root, **cpuid);
-  auto plan = resources::PlanEpcDevices(inventory, options.epc);
-  if (!plan.ok()) {
-    std::cerr << "detect: " << plan.status().message() << "\n";
+  auto plans = PlanAll(options, inventory);
+  if (!plans.ok()) {
+    std::cerr << "detect: " << plans.status().message() << "\n";
     return kExitUsage;
   }
-  if (json) {
-    nlohmann::json out = hw::InventoryJson(inventory);
-    out["resources"] = nlohmann::json::array({PlanJson(*plan)});
-    std::cout << out.dump(2) << "\n";
-  } else {
-    std::cout << hw::RenderInventoryText(inventory);
-    PrintPlanText(inventory, *plan);
-  }
+  Print(inventory, options, *plans, json);
   // Scripts can test the verdict: 0 usable, 1 not usable (the report says why).
   return inventory.SgxUsable() ? kExitOk : kExitFailure;
 }

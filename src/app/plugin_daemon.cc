@@ -7,11 +7,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/atomic_file.h"
 #include "common/byte_size.h"
 #include "common/status_macros.h"
+#include "resources/cdi_spec.h"
 
 namespace tee::app {
 namespace {
@@ -28,10 +31,42 @@ sigset_t TerminationSignals() {
 
 bool SamePlan(const resources::EpcPlan& a, const resources::EpcPlan& b) {
   return a.unit_count == b.unit_count && a.blocks == b.blocks && a.healthy == b.healthy &&
-         a.has_topology == b.has_topology && a.container_edits == b.container_edits;
+         a.has_topology == b.has_topology && a.container_edits == b.container_edits &&
+         a.cdi_device == b.cdi_device;
+}
+
+// Each resource needs its own socket; two names that end alike ("a.com/x", "b.com/x") would
+// share one.
+absl::Status CheckSocketsDiffer(const std::vector<resources::ResourceSpec>& specs) {
+  std::set<std::string> sockets;
+  for (const resources::ResourceSpec& spec : specs) {
+    if (!sockets.insert(kubelet::SocketNameFor(spec.resource_name)).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "two resources would share the socket ", kubelet::SocketNameFor(spec.resource_name),
+          " (the part of the name after the /); rename one of them, such as ", spec.resource_name));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
+
+std::string DescribePlan(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
+  const std::string health = plan.healthy ? "Healthy" : "Unhealthy: " + plan.health_reason;
+  if (plan.unit_bytes == 0) {  // a shared device
+    std::string device =
+        plan.container_edits.devices.empty()
+            ? (plan.container_edits.mounts.empty() ? std::string("no device")
+                                                   : plan.container_edits.mounts.front().host_path)
+            : plan.container_edits.devices.front().host_path;
+    return absl::StrCat(plan.resource_name, ": ", plan.unit_count, " containers may share ", device,
+                        ", ", health);
+  }
+  return absl::StrCat(plan.resource_name, ": ", plan.unit_count, " units of ",
+                      FormatByteSize(plan.unit_bytes), " (", FormatByteSize(inventory.epc_bytes),
+                      " of EPC, ", plan.blocks.size(), " NUMA block(s), driver ",
+                      hw::SgxDriverName(inventory.driver), "), ", health);
+}
 
 std::string CappedWarning(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
   std::string unit = FormatByteSize(plan.smallest_fitting_unit_bytes);
@@ -73,45 +108,81 @@ PluginDaemon::PluginDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSourc
       loop_(std::move(loop)) {}
 
 PluginDaemon::~PluginDaemon() {
-  if (endpoint_ != nullptr) endpoint_->Shutdown(std::chrono::milliseconds(0));
-  endpoint_.reset();
-  if (store_ != nullptr) store_->WaitForNoWatchers(absl::Seconds(2));
+  for (Served& served : served_) {
+    if (served.endpoint != nullptr) served.endpoint->Shutdown(std::chrono::milliseconds(0));
+    served.endpoint.reset();
+    served.store->WaitForNoWatchers(absl::Seconds(2));
+  }
   if (signal_fd_ >= 0) close(signal_fd_);
 }
 
 absl::Status PluginDaemon::Plan() {
   hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
-  TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, resources::PlanEpcDevices(inventory, options_.epc));
-  LogPlan(inventory, plan);
-  store_ = std::make_unique<kubelet::SnapshotStore>(
-      kubelet::MakeSnapshot(1, std::make_shared<const resources::EpcPlan>(std::move(plan))));
+  TEE_ASSIGN_OR_RETURN(std::vector<resources::ResourceSpec> specs,
+                       resources::ResourcesFor(options_.resources, inventory));
+  TEE_RETURN_IF_ERROR(CheckSocketsDiffer(specs));
+  for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
+  for (resources::ResourceSpec& spec : specs) {
+    TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, PlanOne(inventory, spec));
+    LogPlan(inventory, plan);
+    auto store = std::make_unique<kubelet::SnapshotStore>(
+        kubelet::MakeSnapshot(1, std::make_shared<const resources::EpcPlan>(std::move(plan))));
+    served_.push_back({std::move(spec), std::move(store), nullptr});
+  }
+  if (options_.cdi) TEE_RETURN_IF_ERROR(WriteCdiSpec());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<resources::EpcPlan> PluginDaemon::PlanOne(
+    const hw::Inventory& inventory, const resources::ResourceSpec& spec) const {
+  TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, resources::PlanResource(inventory, spec));
+  if (options_.cdi) plan.cdi_device = resources::QualifiedCdiName(plan.resource_name);
+  return plan;
+}
+
+absl::Status PluginDaemon::WriteCdiSpec() const {
+  std::vector<std::pair<std::string, resources::ContainerEdits>> edits;
+  for (const Served& served : served_) {
+    std::shared_ptr<const kubelet::PluginSnapshot> current = served.store->Current();
+    edits.emplace_back(current->plan->resource_name, current->plan->container_edits);
+  }
+  const std::string path =
+      absl::StrCat(options_.cdi_dir, "/", std::string(resources::kCdiSpecFile));
+  TEE_RETURN_IF_ERROR(WriteFileAtomically(path, resources::BuildCdiSpec(edits).dump(2) + "\n"));
+  spdlog::info("wrote the CDI spec {}", path);
   return absl::OkStatus();
 }
 
 void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
-  spdlog::info("{}: {} units of {} ({} of EPC, {} NUMA block(s), driver {}), {}",
-               plan.resource_name, plan.unit_count, FormatByteSize(plan.unit_bytes),
-               FormatByteSize(inventory.epc_bytes), plan.blocks.size(),
-               hw::SgxDriverName(inventory.driver),
-               plan.healthy ? "Healthy" : "Unhealthy: " + plan.health_reason);
-  for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
+  spdlog::info("{}", DescribePlan(inventory, plan));
   if (plan.capped()) spdlog::warn("{}", CappedWarning(inventory, plan));
 }
 
 absl::Status PluginDaemon::Run() {
   if (options_.handle_signals) TEE_RETURN_IF_ERROR(WatchSignals());
-  kubelet::PluginEndpoint::Options endpoint_options{options_.plugin_dir, options_.epc.resource_name,
-                                                    options_.register_timeout};
-  endpoint_ = std::make_unique<kubelet::PluginEndpoint>(loop_.get(), store_.get(),
-                                                        std::move(endpoint_options));
-  TEE_RETURN_IF_ERROR(endpoint_->Start());
+  for (Served& served : served_) {
+    kubelet::PluginEndpoint::Options endpoint_options{
+        options_.plugin_dir, served.spec.resource_name, options_.register_timeout};
+    served.endpoint = std::make_unique<kubelet::PluginEndpoint>(loop_.get(), served.store.get(),
+                                                                std::move(endpoint_options));
+    TEE_RETURN_IF_ERROR(served.endpoint->Start());
+  }
   TEE_RETURN_IF_ERROR(WatchDevices());
   loop_->Run();
-  spdlog::info("stopping: removing {} and closing streams",
-               kubelet::SocketNameFor(options_.epc.resource_name));
-  clean_shutdown_ = endpoint_->Shutdown(kShutdownGrace);
-  if (clean_shutdown_) store_->WaitForNoWatchers(absl::Seconds(1));
+  clean_shutdown_ = ShutdownEndpoints();
   return absl::OkStatus();
+}
+
+bool PluginDaemon::ShutdownEndpoints() {
+  bool clean = true;
+  for (Served& served : served_) {
+    spdlog::info("stopping: removing {} and closing streams",
+                 kubelet::SocketNameFor(served.spec.resource_name));
+    const bool stopped = served.endpoint->Shutdown(kShutdownGrace);
+    if (stopped) served.store->WaitForNoWatchers(absl::Seconds(1));
+    clean = clean && stopped;
+  }
+  return clean;
 }
 
 void PluginDaemon::Stop() { loop_->Quit(); }
@@ -139,20 +210,30 @@ absl::Status PluginDaemon::WatchDevices() {
 
 void PluginDaemon::Reprobe() {
   hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
-  auto plan = resources::PlanEpcDevices(inventory, options_.epc);
-  if (!plan.ok()) {  // the config was accepted at start, so this cannot happen; keep serving
-    spdlog::error("re-planning failed: {}", plan.status().ToString());
-    return;
+  bool edits_changed = false;
+  for (Served& served : served_) {
+    auto plan = PlanOne(inventory, served.spec);
+    if (!plan.ok()) {  // the config was accepted at start, so this cannot happen; keep serving
+      spdlog::error("re-planning {} failed: {}", served.spec.resource_name,
+                    plan.status().ToString());
+      continue;
+    }
+    std::shared_ptr<const kubelet::PluginSnapshot> current = served.store->Current();
+    if (SamePlan(*current->plan, *plan)) continue;
+    if (current->plan->healthy != plan->healthy) {
+      spdlog::warn("{} is now {}{}", plan->resource_name, plan->healthy ? "Healthy" : "Unhealthy",
+                   plan->healthy ? "" : ": " + plan->health_reason);
+    }
+    edits_changed = edits_changed || current->plan->container_edits != plan->container_edits;
+    LogPlan(inventory, *plan);
+    served.store->Publish(kubelet::MakeSnapshot(
+        current->version + 1, std::make_shared<const resources::EpcPlan>(std::move(plan).value())));
   }
-  std::shared_ptr<const kubelet::PluginSnapshot> current = store_->Current();
-  if (SamePlan(*current->plan, *plan)) return;
-  if (current->plan->healthy != plan->healthy) {
-    spdlog::warn("{} is now {}{}", plan->resource_name, plan->healthy ? "Healthy" : "Unhealthy",
-                 plan->healthy ? "" : ": " + plan->health_reason);
+  if (options_.cdi && edits_changed) {
+    if (absl::Status status = WriteCdiSpec(); !status.ok()) {
+      spdlog::error("cannot update the CDI spec: {}", status.ToString());
+    }
   }
-  LogPlan(inventory, *plan);
-  store_->Publish(kubelet::MakeSnapshot(
-      current->version + 1, std::make_shared<const resources::EpcPlan>(std::move(plan).value())));
 }
 
 }  // namespace tee::app

@@ -1,12 +1,14 @@
-// Provides PluginDaemon, the composition behind `serve`: probe the hardware, plan the EPC
-// resource, serve it to the kubelet, follow device-node changes and kubelet restarts, and stop
-// cleanly on SIGTERM/SIGINT or Stop().
+// Provides PluginDaemon, the composition behind `serve`: probe the hardware, plan the resources
+// of the chosen profile (EPC units or shared SGX devices, plus confidential VM guest interfaces),
+// serve each to the kubelet on its own socket, follow device-node changes and kubelet restarts,
+// keep the CDI spec current when asked to, and stop cleanly on SIGTERM/SIGINT or Stop().
 // Thread safety: Run() on one thread; Stop() and the read-only accessors from any thread.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "app/daemon_options.h"
@@ -37,22 +39,36 @@ class PluginDaemon {
  private:
   PluginDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSource> cpuid,
                std::unique_ptr<EventLoop> loop);
+  // One resource served to the kubelet.
+  struct Served {
+    resources::ResourceSpec spec;
+    std::unique_ptr<kubelet::SnapshotStore> store;
+    std::unique_ptr<kubelet::PluginEndpoint> endpoint;
+  };
+
   absl::Status Plan();
+  absl::StatusOr<resources::EpcPlan> PlanOne(const hw::Inventory& inventory,
+                                             const resources::ResourceSpec& spec) const;
+  absl::Status WriteCdiSpec() const;
   absl::Status WatchSignals();
   absl::Status WatchDevices();
   void Reprobe();
+  bool ShutdownEndpoints();
   static void LogPlan(const hw::Inventory& inventory, const resources::EpcPlan& plan);
 
   DaemonOptions options_;
   hw::HostRoot root_;
   std::unique_ptr<hw::CpuidSource> cpuid_;
   std::unique_ptr<EventLoop> loop_;
-  std::unique_ptr<kubelet::SnapshotStore> store_;
-  std::unique_ptr<kubelet::PluginEndpoint> endpoint_;
+  std::vector<Served> served_;  // fixed at start, in ResourcesFor order
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
   int signal_fd_ = -1;
   bool clean_shutdown_ = true;
 };
+
+// The line `serve` logs and `detect` prints for a plan: units and their size for EPC, slots and
+// the device for a shared resource, and health.
+std::string DescribePlan(const hw::Inventory& inventory, const resources::EpcPlan& plan);
 
 // The loud warning for a plan cut to the kubelet's message limit: the node's EPC, what is
 // advertised, and the smallest unit that would list all of it.

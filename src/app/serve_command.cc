@@ -14,9 +14,15 @@ int RunServe(int argc, char** argv) {
   // Before anything starts a thread, so every thread inherits the mask and signalfd sees them.
   BlockTerminationSignals();
   DaemonOptions options;
-  CLI::App app("Serve SGX EPC to the kubelet as a device plugin resource", "serve");
+  CLI::App app(
+      "Serve SGX EPC and confidential-computing devices to the kubelet as device plugin resources",
+      "serve");
   AddServeFlags(app, &options);
   if (auto exit_code = ParseFlags(app, argc, argv)) return *exit_code;
+  if (absl::Status status = ApplyConfig(app, options); !status.ok()) {
+    std::cerr << "serve: --config: " << status.message() << "\n";
+    return kExitUsage;
+  }
   if (absl::Status status = observe::SetUpLogging(options.log_level); !status.ok()) {
     std::cerr << "serve: --log-level: " << status.message() << "\n";
     return kExitUsage;

@@ -31,7 +31,7 @@ TEST(DaemonOptionsTest, RelativeDirectoriesAndBadResourceNamesAreRefused) {
   options.host_root = "";
   EXPECT_NE(ValidateOptions(options).message().find("--host-root"), std::string::npos);
   options = DaemonOptions();
-  options.epc.resource_name = "no_domain";
+  options.resources.epc_resource = "no_domain";
   EXPECT_NE(ValidateOptions(options).message().find("--epc-resource"), std::string::npos);
 }
 
@@ -46,7 +46,8 @@ TEST(DaemonOptionsTest, FlagsReadTheirEnvironmentVariables) {
   unsetenv("TEE_PLUGIN_DIR");
   unsetenv("TEE_EPC_RESOURCE");
   EXPECT_EQ(options.plugin_dir, "/env/plugins");
-  EXPECT_EQ(options.epc.resource_name, "flag.example.com/epc") << "a flag beats the environment";
+  EXPECT_EQ(options.resources.epc_resource, "flag.example.com/epc")
+      << "a flag beats the environment";
 }
 
 }  // namespace

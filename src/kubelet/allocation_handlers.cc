@@ -50,7 +50,12 @@ absl::Status HandleAllocate(const resources::EpcPlan& plan, const v1beta1::Alloc
     if (!selection.ok()) return InRequest("container request", i, selection.status());
     auto edits = resources::AllocateContainer(plan, *selection);
     if (!edits.ok()) return InRequest("container request", i, edits.status());
-    FillContainerResponse(*edits, response->add_container_responses());
+    v1beta1::ContainerAllocateResponse* container = response->add_container_responses();
+    if (plan.cdi_device.empty()) {
+      FillContainerResponse(*edits, container);
+    } else {
+      container->add_cdi_devices()->set_name(plan.cdi_device);
+    }
   }
   return absl::OkStatus();
 }

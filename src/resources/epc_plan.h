@@ -72,6 +72,9 @@ struct EpcPlan {
   bool healthy = false;
   std::string health_reason;  // why unhealthy ("" when healthy)
   ContainerEdits container_edits;
+  // When set (--cdi), Allocate answers with this fully qualified CDI device name instead of
+  // container_edits, which the CDI spec file then carries.
+  std::string cdi_device;
 
   // NUMA node of a unit (-1 when the kernel gave no topology). REQUIRES: index < unit_count.
   int NumaNodeOf(uint32_t index) const;

@@ -21,10 +21,7 @@ absl::Status CheckEpcCountedOnce(const ProfileConfig& config) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--register-epc with --profile ", std::string(ProfileName(config.profile)),
         " would count EPC twice: that profile already lists it as the device resource ",
-        config.epc_resource.value_or(config.profile == Profile::kAlibaba
-                                         ? std::string(kAlibabaEpcResource)
-                                         : std::string(kDefaultEpcResource)),
-        "; --register-epc belongs with --profile intel"));
+        *EpcDeviceResource(config), "; --register-epc belongs with --profile intel"));
   }
   return absl::OkStatus();
 }
@@ -86,6 +83,13 @@ absl::StatusOr<Profile> ParseProfile(std::string_view name) {
       absl::StrCat("--profile ", std::string(name), ": expected azure, intel or alibaba"));
 }
 
+std::optional<std::string> EpcDeviceResource(const ProfileConfig& config) {
+  if (config.profile == Profile::kIntel) return std::nullopt;
+  return config.epc_resource.value_or(config.profile == Profile::kAlibaba
+                                          ? std::string(kAlibabaEpcResource)
+                                          : std::string(kDefaultEpcResource));
+}
+
 std::optional<std::string> EpcExtendedResource(const ProfileConfig& config) {
   if (config.profile != Profile::kIntel) return std::nullopt;
   return std::string(kIntelEpcResource);
@@ -104,11 +108,15 @@ absl::StatusOr<std::vector<ResourceSpec>> ResourcesFor(const ProfileConfig& conf
                                config.provision_limit));
   } else {
     ResourceSpec epc;
-    epc.resource_name = config.epc_resource.value_or(config.profile == Profile::kAlibaba
-                                                         ? std::string(kAlibabaEpcResource)
-                                                         : std::string(kDefaultEpcResource));
-    TEE_RETURN_IF_ERROR(ValidateUnitBytes(config.epc_unit_bytes));
-    TEE_RETURN_IF_ERROR(CheckUnitMatchesName(epc.resource_name, config.epc_unit_bytes));
+    epc.resource_name = *EpcDeviceResource(config);
+    if (absl::Status unit = ValidateUnitBytes(config.epc_unit_bytes); !unit.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--epc-unit: ", unit.message()));
+    }
+    if (absl::Status match = CheckUnitMatchesName(epc.resource_name, config.epc_unit_bytes);
+        !match.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--epc-resource and --epc-unit disagree: ", match.message()));
+    }
     epc.epc = EpcConfig{epc.resource_name, config.epc_unit_bytes};
     specs.push_back(std::move(epc));
   }

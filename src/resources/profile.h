@@ -59,6 +59,10 @@ struct ResourceSpec {
 absl::StatusOr<std::vector<ResourceSpec>> ResourcesFor(const ProfileConfig& config,
                                                        const hw::Inventory& inventory);
 
+// The EPC device resource (counted in units) the profile serves: the operator's name, else the
+// profile's own; nullopt for intel, whose EPC is the sgx.intel.com/epc extended resource.
+std::optional<std::string> EpcDeviceResource(const ProfileConfig& config);
+
 // The EPC extended resource the profile publishes in bytes (intel), or nullopt (azure, alibaba,
 // whose EPC is a device list).
 std::optional<std::string> EpcExtendedResource(const ProfileConfig& config);
