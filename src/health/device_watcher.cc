@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "hw/guest_devices.h"
 
 namespace tee::health {
 namespace {
@@ -23,9 +24,16 @@ constexpr uint32_t kDevMask = IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FRO
 constexpr uint32_t kSysfsMask = kDevMask | IN_CLOSE_WRITE | IN_MODIFY;
 constexpr const char* kNodeRoot = "/sys/devices/system/node";
 
-// In /dev itself only SGX entries matter (the rest of /dev churns with ttys and the like).
+// In /dev itself only SGX entries and the confidential VM guest nodes matter (the rest of /dev
+// churns with ttys and the like).
 bool RelevantInDev(std::string_view name) {
-  return name.empty() || name.starts_with("sgx") || name == "isgx";
+  if (name.empty() || name.starts_with("sgx") || name == "isgx") return true;
+  for (hw::GuestTee tee : hw::kGuestTees) {
+    for (std::string_view path : hw::GuestTeePaths(tee)) {
+      if (path.starts_with("/dev/") && path.substr(5) == name) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
