@@ -1,7 +1,29 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds and tests with. Idempotent: when every
 # package is present it changes nothing and needs no network.
+# With --deploy, only what the deploy checks need (scripts/validate-deploy.sh): Node.js with npm,
+# and kubectl with kustomize 4+ (the kubectl package from the Kubernetes project's apt source,
+# where one is configured; Debian 12's own kubernetes-client is 1.20, too old to render).
 set -euo pipefail
+
+if [ "${1:-}" = "--deploy" ]; then
+  wanted=()
+  command -v node >/dev/null || wanted+=(nodejs)
+  command -v npm >/dev/null || wanted+=(npm)
+  if ! command -v kubectl >/dev/null && ! command -v kustomize >/dev/null; then
+    if apt-cache policy kubectl 2>/dev/null | grep -q "Candidate: [0-9]"; then
+      wanted+=(kubectl)
+    else
+      echo "install-deps: no apt source offers kubectl; scripts/validate-deploy.sh will say so" >&2
+    fi
+  fi
+  [ ${#wanted[@]} -eq 0 ] && exit 0
+  echo "installing: ${wanted[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
+  exit 0
+fi
 
 packages=(
   cmake ninja-build g++ pkg-config git

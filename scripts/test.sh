@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds and runs the whole test suite: formatting, unit and integration
 # tests (optimised build), the same under ASan+UBSan, the concurrent parts under TSan, and short
-# libFuzzer runs of every fuzz target. .ci/run calls this script.
-# Environment: FUZZ_SECONDS (per target, default 10), TEE_STAGES (default "format release asan
-# tsan fuzz") to run a subset.
+# libFuzzer runs of every fuzz target, and the deploy/ checks. .ci/run calls this script.
+# Environment: FUZZ_SECONDS (per target, default 10), TEE_STAGES (default "format deploy release
+# asan tsan fuzz") to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=${TEE_STAGES:-format release asan tsan fuzz}
+stages=${TEE_STAGES:-format deploy release asan tsan fuzz}
 fuzz_seconds=${FUZZ_SECONDS:-10}
 jobs=$(nproc)
 
@@ -18,6 +18,16 @@ has_stage() { [[ " $stages " == *" $1 "* ]]; }
 if has_stage format; then
   stage "clang-format check"
   git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+fi
+
+if has_stage deploy; then
+  # Builds only the plugin, in the release stage's build directory (which then reuses it).
+  stage "deploy: image file system, kustomize renders, schema and flag checks"
+  bash scripts/install-deps.sh --deploy
+  bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEE_BUILD_TESTS=ON \
+    -- tee-device-plugin
+  bash scripts/build-image-rootfs.sh build/image-rootfs build
+  bash scripts/validate-deploy.sh build/src/tee-device-plugin
 fi
 
 run_ctest() {  # build_dir [ctest args]

@@ -1,0 +1,42 @@
+// Schema validation of Kubernetes objects with the `kubernetes-models` package (the API's
+// OpenAPI schemas compiled to validators), offline.
+'use strict';
+
+// The kubernetes-models module for apiVersion/kind: "apps/v1" -> apps/v1/<Kind>, "v1" ->
+// v1/<Kind>. Returns null for values that could not name a built-in type.
+function modelModule(apiVersion, kind) {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return null;
+  if (!/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion)) return null;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(kind)) return null;
+  return `kubernetes-models/${apiVersion}/${kind}`;
+}
+
+function loadModel(apiVersion, kind) {
+  const name = modelModule(apiVersion, kind);
+  if (name === null) return null;
+  try {
+    return { name, model: require(name)[kind] };
+  } catch (error) {
+    if (['MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED'].includes(error.code)) return null;
+    throw error;
+  }
+}
+
+// Returns a list of problems (empty when the object is valid).
+function validateSchema(object) {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+    return ['not a mapping'];
+  }
+  const found = loadModel(object.apiVersion, object.kind);
+  if (found === null) {
+    return [`no built-in schema for apiVersion "${object.apiVersion}" kind "${object.kind}"`];
+  }
+  try {
+    new found.model(object).validate();
+    return [];
+  } catch (error) {
+    return error.message.split(', ').map((line) => line.replace(/^data\//, '/'));
+  }
+}
+
+module.exports = { modelModule, loadModel, validateSchema };

@@ -1,0 +1,82 @@
+// The checks must reject what the API server or the binary would reject: each case here is a
+// manifest mistake that the deploy stage has to catch.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert');
+const { parseDocuments } = require('../lib/documents');
+const { validateSchema } = require('../lib/schema');
+const { findUnknownFields } = require('../lib/known-fields');
+const { parseHelp, checkArgs } = require('../lib/plugin-args');
+const { imageBaseName } = require('../lib/pod-specs');
+const { mapPath } = require('../lib/simulated-host');
+
+const kHelp = `Usage: serve [OPTIONS]
+
+Options:
+  -h,--help                   Print this help message and exit
+  --host-root TEXT=/ (Env:TEE_HOST_ROOT)
+                              Prefix for every read
+  --cpuid-dump TEXT (Env:TEE_CPUID_DUMP)
+  --json                      Print JSON instead of text
+`;
+
+function pod(container) {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i', ...container }] } };
+}
+
+test('YAML 1.1 booleans and duplicate keys read as kubectl reads them', () => {
+  const [doc] = parseDocuments('a: no\nb: on\n', 'x.yaml');
+  assert.deepStrictEqual(doc.object, { a: false, b: true });
+  assert.throws(() => parseDocuments('a: 1\na: 2\n', 'x.yaml'), /x\.yaml:2/);
+});
+
+test('schema: wrong types, missing fields and unknown kinds are problems', () => {
+  assert.deepStrictEqual(validateSchema(pod({})), []);
+  assert.match(validateSchema(pod({ ports: [{ containerPort: 'http' }] })).join(), /containerPort must be integer/);
+  assert.match(validateSchema({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' }, spec: {} }).join(), /selector/);
+  assert.match(validateSchema({ apiVersion: 'example.com/v1', kind: 'Widget' }).join(), /no built-in schema/);
+});
+
+test('unknown fields are found at any depth', () => {
+  const [good, misspelt, nested] = findUnknownFields([
+    pod({ readinessProbe: { httpGet: { path: '/readyz', port: 9464 } } }),
+    pod({ readinesProbe: {} }),
+    pod({ securityContext: { capabilities: { dorp: ['ALL'] } } }),
+  ]);
+  assert.deepStrictEqual(good, []);
+  assert.match(misspelt.join(), /readinesProbe/);
+  assert.match(nested.join(), /dorp/);
+});
+
+test('help parsing tells flags with values from boolean ones and collects env names', () => {
+  const help = parseHelp(kHelp);
+  assert.deepStrictEqual([...help.flags], [['--help', false], ['--host-root', true], ['--cpuid-dump', true], ['--json', false]]);
+  assert.deepStrictEqual([...help.env], ['TEE_HOST_ROOT', 'TEE_CPUID_DUMP']);
+});
+
+test('args: unknown subcommands, flags, missing values and env names are problems', () => {
+  const helpFor = (name) => (name === 'serve' ? parseHelp(kHelp) : null);
+  const check = (args, extra = {}) => checkArgs({ args, ...extra }, helpFor);
+  assert.deepStrictEqual(check(['serve', '--host-root=/host', '--cpuid-dump', '/d', '--json']), []);
+  assert.match(check(['serv']).join(), /unknown subcommand "serv"/);
+  assert.match(check(['serve', '--host-rot=/host']).join(), /unknown flag "--host-rot"/);
+  assert.match(check(['serve', '--cpuid-dump']).join(), /needs a value/);
+  assert.match(check(['serve', '--json=yes']).join(), /takes no value/);
+  assert.match(check(['serve', 'extra']).join(), /unexpected argument/);
+  assert.match(check([]).join(), /must start with a subcommand/);
+  assert.match(check(['serve'], { command: ['/bin/sh'] }).join(), /command/);
+  assert.match(check(['serve'], { env: [{ name: 'TEE_NOPE', value: '1' }] }).join(), /TEE_NOPE/);
+});
+
+test('image names match with any registry, tag or digest', () => {
+  assert.strictEqual(imageBaseName('reg.example:5000/a/tee-device-plugin:1.0@sha256:ab'), 'tee-device-plugin');
+  assert.strictEqual(imageBaseName('tee-device-plugin'), 'tee-device-plugin');
+});
+
+test('container paths map through the deepest volume mount', () => {
+  const container = { volumeMounts: [{ name: 'a', mountPath: '/sim' }, { name: 'b', mountPath: '/sim/deep/' }] };
+  assert.deepStrictEqual(mapPath(container, '/sim/root', '/t'), { volume: 'a', hostPath: '/t/a/root' });
+  assert.deepStrictEqual(mapPath(container, '/sim/deep/x', '/t'), { volume: 'b', hostPath: '/t/b/x' });
+  assert.strictEqual(mapPath(container, '/simulated', '/t'), null);
+});
