@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Validates deploy/ offline: renders the kustomize base and every overlay (any warning fails),
-# then checks every rendered object and every example against the Kubernetes API schema with no
-# unknown fields, and every container running the plugin's image against the built binary's real
-# subcommands, flags and environment variables (a simulation overlay's simulate/detect wiring is
-# run for real). The checker's own tests run first.
+# Validates deploy/ offline: renders the kustomize base, every overlay and the base with each
+# component (any warning fails), then checks every rendered object and every example against the
+# Kubernetes API schema with no unknown fields, and every container running the plugin's image
+# against the built binary's real subcommands, flags and environment variables (a simulation
+# overlay's simulate/detect wiring is run for real). The checker's own tests run first.
 # usage: scripts/validate-deploy.sh [PLUGIN_BINARY]   (default build/src/tee-device-plugin)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,5 +63,21 @@ for dir in deploy/base deploy/overlays/*/; do
     exit 1
   fi
   rendered+=(--require-plugin "$file")
+done
+# Components (deploy/components/*) render on top of the base, one at a time.
+for dir in deploy/components/*/; do
+  [ -d "$dir" ] || continue
+  name=$(basename "$dir")
+  overlay="$work/component-$name"
+  mkdir -p "$overlay"
+  # kustomize takes only relative paths to bases and components.
+  printf 'resources: [%s]\ncomponents: [%s]\n' "$(realpath --relative-to="$overlay" deploy/base)" \
+    "$(realpath --relative-to="$overlay" "$dir")" >"$overlay/kustomization.yaml"
+  if ! render "$overlay" >"$overlay.yaml" 2>"$work/stderr" || [ -s "$work/stderr" ]; then
+    echo "validate-deploy: rendering deploy/base with component $dir failed:" >&2
+    cat "$work/stderr" >&2
+    exit 1
+  fi
+  rendered+=(--require-plugin "$overlay.yaml")
 done
 node "$checker/validate.js" --binary "$binary" "${rendered[@]}" "$work"/*.yaml deploy/examples/*.yaml
