@@ -35,7 +35,8 @@ function helpReader(binary) {
   return (subcommand) => {
     if (!cache.has(subcommand)) {
       try {
-        cache.set(subcommand, parseHelp(execFileSync(binary, [subcommand, '--help'], { encoding: 'utf8', stdio: 'pipe' })));
+        const help = execFileSync(binary, [subcommand, '--help'], { encoding: 'utf8', stdio: 'pipe' });
+        cache.set(subcommand, parseHelp(help));
       } catch {
         cache.set(subcommand, null);
       }
@@ -60,7 +61,8 @@ function main(argv) {
   try {
     options = parseCommandLine(argv);
   } catch (error) {
-    console.error(`deploy-check: ${error.message}\nusage: node validate.js [--binary PATH] [--require-plugin FILE]... FILE...`);
+    console.error(`deploy-check: ${error.message}\n` +
+      'usage: node validate.js [--binary PATH] [--require-plugin FILE]... FILE...');
     return 2;
   }
   const documents = [];
@@ -74,8 +76,11 @@ function main(argv) {
     }
   }
   const problems = documents.map((document) => validateSchema(document.object));
-  const typed = documents.map((d, i) => i).filter((i) => problems[i].length === 0 && loadModel(documents[i].object.apiVersion, documents[i].object.kind));
-  findUnknownFields(typed.map((i) => documents[i].object)).forEach((found, j) => problems[typed[j]].push(...found));
+  // Only objects with a schema and no schema problems: TypeScript would repeat those.
+  const typed = documents.map((d, i) => i).filter((i) => problems[i].length === 0 &&
+    loadModel(documents[i].object.apiVersion, documents[i].object.kind));
+  findUnknownFields(typed.map((i) => documents[i].object))
+    .forEach((found, j) => problems[typed[j]].push(...found));
   const helpFor = options.binary ? helpReader(options.binary) : null;
   const pluginsPerFile = new Map();
   documents.forEach((document, i) => {

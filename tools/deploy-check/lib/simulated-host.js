@@ -54,7 +54,8 @@ function checkSimulatedHost(plugins, binary) {
       if (!value) return [`simulation: the ${name} path is not on any volume the containers mount`];
     }
     if (mapped.out.volume !== mapped.hostRoot.volume) {
-      return [`simulation: simulate writes to volume "${mapped.out.volume}" but serve reads "${mapped.hostRoot.volume}"`];
+      return [`simulation: simulate writes to volume "${mapped.out.volume}" ` +
+      `but serve reads "${mapped.hostRoot.volume}"`];
     }
     const simulateArgs = init.container.args.map((arg) =>
       arg.startsWith('--out=') ? `--out=${mapped.out.hostPath}` : arg === out ? mapped.out.hostPath : arg);
