@@ -1,0 +1,52 @@
+// Provides ApiServerClient: one HTTPS request to the Kubernetes API server with the pod's bearer
+// token, the server's certificate verified against the configured CA file only (never skipped),
+// every network step bounded by a timeout and the answer body bounded in size. Transport failures
+// become Status errors that name the address, the CA file or the timeout.
+// Thread safety: Send is const and builds a fresh connection per call, so one client may be used
+// from several threads.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kubeapi/in_cluster_config.h"
+
+namespace tee::kubeapi {
+
+struct ApiRequest {
+  std::string method = "GET";
+  std::string path;               // "/api/v1/nodes/<name>/status"
+  std::string content_type = {};  // empty when there is no body
+  std::string body = {};
+};
+
+struct ApiAnswer {
+  int http_status = 0;
+  std::string body;
+};
+
+// Answers larger than this are refused rather than buffered (a Node object is tens of KiB).
+inline constexpr size_t kMaxAnswerBytes = 8 * 1024 * 1024;
+
+class ApiServerClient {
+ public:
+  // `timeout` bounds the TCP connect, the TLS handshake, and each read and write.
+  explicit ApiServerClient(ApiServerConfig config, absl::Duration timeout = absl::Seconds(10));
+
+  // Sends `request` and returns whatever HTTP answer came back (any status code: see
+  // StatusFromApiAnswer). The token file is read afresh each time. Errors, all naming the URL:
+  // the errors of ReadBearerToken and CheckCaFile; Unavailable when the server cannot be reached,
+  // closes the connection or does not answer within the timeout; FailedPrecondition when its
+  // certificate does not verify against the CA file (says why and names the file);
+  // ResourceExhausted when the answer exceeds kMaxAnswerBytes.
+  absl::StatusOr<ApiAnswer> Send(const ApiRequest& request) const;
+
+  const ApiServerConfig& config() const { return config_; }
+
+ private:
+  ApiServerConfig config_;
+  absl::Duration timeout_;
+};
+
+}  // namespace tee::kubeapi

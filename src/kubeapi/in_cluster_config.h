@@ -1,0 +1,72 @@
+// Provides LoadInClusterConfig and NodeNameFromEnvironment: where the Kubernetes API server is,
+// how the plugin's pod authenticates to it and which Node the pod runs on, read from the pod's own
+// service-account files and environment (not from --host-root: these are the container's files).
+// Every source is injectable for tests.
+// Thread safety: pure functions over their arguments; the default EnvironmentLookup reads the
+// process environment and must not race with setenv.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace tee::kubeapi {
+
+inline constexpr char kServiceAccountTokenFile[] =
+    "/var/run/secrets/kubernetes.io/serviceaccount/token";
+inline constexpr char kServiceAccountCaFile[] =
+    "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
+inline constexpr char kNodeNameVariable[] = "NODE_NAME";
+
+// Returns the value of an environment variable, nullopt when unset.
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvironmentLookup ProcessEnvironment();
+
+// Host and port of the API server. `host` is a name, an IPv4 address or a bare IPv6 address.
+struct ApiServerEndpoint {
+  std::string host;
+  int port = 0;
+
+  // "https://10.96.0.1:443", "https://[fd00::1]:443".
+  std::string Url() const;
+  // The authority for the Host header: the host (bracketed if IPv6) and port.
+  std::string Authority() const;
+};
+
+struct ApiServerConfig {
+  ApiServerEndpoint endpoint;
+  std::string token_file;  // re-read for every request: the kubelet rotates projected tokens
+  std::string ca_file;     // the only trust anchor for the API server's certificate
+};
+
+struct InClusterSources {
+  std::string token_file = kServiceAccountTokenFile;
+  std::string ca_file = kServiceAccountCaFile;
+  EnvironmentLookup environment = ProcessEnvironment();
+};
+
+// Reads KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT and checks that the token and CA files
+// are usable. Errors: FailedPrecondition "not running in a cluster: KUBERNETES_SERVICE_HOST is
+// not set" (or _PORT); InvalidArgument for a malformed host or port; the errors of
+// ReadBearerToken and CheckCaFile.
+absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sources = {});
+
+// The token in `token_file` without surrounding whitespace. Errors: FailedPrecondition "cannot
+// read token <path>: <reason>", or InvalidArgument when it is empty, larger than 64 KiB, or holds
+// bytes that cannot go in an HTTP header.
+absl::StatusOr<std::string> ReadBearerToken(const std::string& token_file);
+
+// OK when `ca_file` is readable and holds at least one PEM certificate. Errors:
+// FailedPrecondition "cannot read CA file <path>: <reason>", InvalidArgument when no certificate.
+absl::Status CheckCaFile(const std::string& ca_file);
+
+// The node name from `variable` (the downward API's spec.nodeName). Errors: FailedPrecondition
+// when unset or empty (says how to set it), InvalidArgument when it is not a lowercase RFC 1123
+// subdomain, as every Node name is.
+absl::StatusOr<std::string> NodeNameFromEnvironment(
+    const EnvironmentLookup& environment, const std::string& variable = kNodeNameVariable);
+
+}  // namespace tee::kubeapi

@@ -1,0 +1,188 @@
+// Provides stand-ins for the Kubernetes API server in kubeapi tests: FakeApiServer (real HTTPS on
+// 127.0.0.1 with a TestPki certificate; records every request and answers with canned replies,
+// or holds them to provoke timeouts) and RawListener (a TCP port that never answers, or accepts
+// and hangs up before or after the TLS handshake). Test-only; not part of tee_kubeapi.
+// Thread safety: servers run on their own threads; the accessors lock.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/mutex.h"
+#include "kubeapi/httplib_include.h"  // not <httplib.h>: see its comment
+#include "kubeapi/testing_pki.h"
+
+namespace tee::kubeapi::testing {
+
+struct RecordedRequest {
+  std::string method, path, content_type, authorization, host, body;
+};
+
+struct CannedAnswer {
+  int status = 200;
+  std::string body = "{}";
+};
+
+class FakeApiServer {
+ public:
+  explicit FakeApiServer(const TestPki& pki, const std::string& address = "127.0.0.1")
+      : server_(pki.server_cert.get(), pki.server_key.get()) {
+    Check(server_.is_valid(), "SSLServer");
+    server_.Get(".*",
+                [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+    server_.Patch(
+        ".*", [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+    port_ = server_.bind_to_any_port(address);
+    Check(port_ > 0, "bind_to_any_port");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() does nothing before the accept loop runs, so wait for it (bounded).
+    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    Check(server_.is_running(), "listen_after_bind");
+  }
+  ~FakeApiServer() {
+    Release();
+    server_.stop();
+    thread_.join();
+  }
+  FakeApiServer(const FakeApiServer&) = delete;
+  FakeApiServer& operator=(const FakeApiServer&) = delete;
+
+  int port() const { return port_; }
+
+  // The answer to every later request with this method ("GET", "PATCH"); default 200 "{}".
+  void SetAnswer(const std::string& method, CannedAnswer answer) {
+    MutexLock lock(&mutex_);
+    answers_[method] = std::move(answer);
+  }
+  // Requests wait without an answer until Release (or the server's destruction).
+  void Hold() {
+    MutexLock lock(&mutex_);
+    holding_ = true;
+  }
+  void Release() {
+    MutexLock lock(&mutex_);
+    holding_ = false;
+  }
+  std::vector<RecordedRequest> requests() const {
+    MutexLock lock(&mutex_);
+    return requests_;
+  }
+
+ private:
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    MutexLock lock(&mutex_);
+    requests_.push_back({req.method, req.path, req.get_header_value("Content-Type"),
+                         req.get_header_value("Authorization"), req.get_header_value("Host"),
+                         req.body});
+    mutex_.Await([this] { return !holding_; });
+    const CannedAnswer& answer = answers_[req.method];
+    res.status = answer.status;
+    res.set_content(answer.body, "application/json");
+  }
+
+  httplib::SSLServer server_;
+  int port_ = 0;
+  std::thread thread_;
+  mutable Mutex mutex_;
+  std::map<std::string, CannedAnswer> answers_ ABSL_GUARDED_BY(mutex_);
+  std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mutex_);
+  bool holding_ ABSL_GUARDED_BY(mutex_) = false;
+};
+
+// A listening TCP socket on 127.0.0.1 that misbehaves in one of three ways.
+class RawListener {
+ public:
+  enum class Behaviour {
+    kNeverAnswer,        // the kernel completes the TCP handshake; nobody ever reads
+    kCloseAtOnce,        // accepts and closes before any TLS
+    kCloseAfterRequest,  // completes TLS, reads the request, closes without an answer
+  };
+
+  RawListener(Behaviour behaviour, const TestPki& pki) : behaviour_(behaviour), pki_(pki) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    Check(fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+              ::listen(fd_, 8) == 0,
+          "listen");
+    socklen_t length = sizeof(address);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    if (behaviour_ != Behaviour::kNeverAnswer) thread_ = std::thread([this] { Serve(); });
+  }
+  ~RawListener() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+  }
+  RawListener(const RawListener&) = delete;
+  RawListener& operator=(const RawListener&) = delete;
+
+  int port() const { return port_; }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      pollfd ready{fd_, POLLIN, 0};
+      if (::poll(&ready, 1, 50) != 1) continue;
+      const int connection = ::accept(fd_, nullptr, nullptr);
+      if (connection < 0) continue;
+      const timeval limit{2, 0};  // a client that never speaks cannot wedge the test
+      ::setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+      if (behaviour_ == Behaviour::kCloseAfterRequest) ReadRequestOverTls(connection);
+      ::close(connection);
+    }
+  }
+  void ReadRequestOverTls(int connection) {
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_server_method()),
+                                                              &SSL_CTX_free);
+    SSL_CTX_use_certificate(context.get(), pki_.server_cert.get());
+    SSL_CTX_use_PrivateKey(context.get(), pki_.server_key.get());
+    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context.get()), &SSL_free);
+    SSL_set_fd(ssl.get(), connection);
+    if (SSL_accept(ssl.get()) != 1) return;
+    std::string request;
+    char buffer[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const int got = SSL_read(ssl.get(), buffer, sizeof(buffer));
+      if (got <= 0) return;
+      request.append(buffer, static_cast<size_t>(got));
+    }
+  }
+
+  Behaviour behaviour_;
+  const TestPki& pki_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// A port on 127.0.0.1 where nothing listens (bound, then released).
+inline int UnusedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace tee::kubeapi::testing
