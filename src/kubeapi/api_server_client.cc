@@ -13,6 +13,7 @@
 #include "common/status_macros.h"
 #include "kubeapi/httplib_include.h"  // not <httplib.h>: see its comment
 #include "kubeapi/sigpipe_guard.h"
+#include "kubeapi/tls_verification.h"
 
 namespace tee::kubeapi {
 namespace {
@@ -24,16 +25,19 @@ void SetTimeout(absl::Duration timeout, Setter&& setter) {
   setter(static_cast<time_t>(micros / 1000000), static_cast<time_t>(micros % 1000000));
 }
 
-void Configure(httplib::SSLClient& client, const ApiServerConfig& config, absl::Duration timeout,
-               const std::string& token) {
-  client.enable_server_certificate_verification(true);
-  client.set_ca_cert_path(config.ca_file);  // only this file: no system trust store
+absl::Status Configure(httplib::SSLClient& client, const ApiServerConfig& config,
+                       absl::Duration timeout, const std::string& token) {
+  // OpenSSL verifies in the handshake (see tls_verification.h); a failure ends the handshake.
+  client.enable_server_certificate_verification(false);
+  TEE_RETURN_IF_ERROR(
+      RequireVerifiedPeer(client.ssl_context(), config.ca_file, config.endpoint.host));
   SetTimeout(timeout, [&](time_t s, time_t us) { client.set_connection_timeout(s, us); });
   SetTimeout(timeout, [&](time_t s, time_t us) { client.set_read_timeout(s, us); });
   SetTimeout(timeout, [&](time_t s, time_t us) { client.set_write_timeout(s, us); });
   client.set_bearer_token_auth(token);
   client.set_follow_location(false);  // never send the token elsewhere
   client.set_keep_alive(false);
+  return absl::OkStatus();
 }
 
 httplib::Request ToHttplib(const ApiRequest& request, const ApiServerEndpoint& endpoint) {
@@ -59,22 +63,17 @@ std::string LastOpensslReason() {
 // What went wrong before any HTTP answer, in words that point at the fix.
 struct TransportFailure {
   httplib::Error error;
-  long verify_result;  // NOLINT(google-runtime-int): OpenSSL's type
-  bool timed_out;      // the call took the whole timeout: nobody answered
+  int verify_error;  // X509_V_OK unless the handshake rejected the certificate
+  bool timed_out;    // the call took the whole timeout: nobody answered
   std::string openssl_reason;
 };
 
 absl::Status CertificateError(const TransportFailure& failure, const ApiServerConfig& config) {
-  const std::string url = config.endpoint.Url();
-  if (failure.verify_result != X509_V_OK) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("TLS verification of the API server at ", url, " failed against CA file ",
-                     config.ca_file, ": ", X509_verify_cert_error_string(failure.verify_result)));
-  }
-  return absl::FailedPreconditionError(
-      absl::StrCat("TLS verification of the API server at ", url, " failed: its certificate ",
-                   "(trusted through CA file ", config.ca_file, ") is not issued for host ",
-                   config.endpoint.host));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "TLS verification of the API server at ", config.endpoint.Url(), " failed against CA file ",
+      config.ca_file, ": ",
+      failure.verify_error != X509_V_OK ? X509_verify_cert_error_string(failure.verify_error)
+                                        : "certificate rejected"));
 }
 
 absl::Status TransportError(const TransportFailure& failure, const ApiServerConfig& config,
@@ -89,13 +88,8 @@ absl::Status TransportError(const TransportFailure& failure, const ApiServerConf
                        failure.timed_out ? silence : "connection refused or host unreachable"));
     case httplib::Error::SSLServerVerification:
       return CertificateError(failure, config);
-    case httplib::Error::SSLLoadingCerts:
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot load CA file ", config.ca_file, " to verify ", url));
     case httplib::Error::SSLConnection:
-      if (failure.openssl_reason == "certificate verify failed") {
-        return CertificateError(failure, config);
-      }
+      if (failure.verify_error != X509_V_OK) return CertificateError(failure, config);
       return absl::UnavailableError(absl::StrCat(
           "TLS handshake with the API server at ", url, " failed: ",
           failure.timed_out
@@ -123,7 +117,7 @@ absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const
   TEE_ASSIGN_OR_RETURN(const std::string token, ReadBearerToken(config_.token_file));
   TEE_RETURN_IF_ERROR(CheckCaFile(config_.ca_file));
   httplib::SSLClient client(config_.endpoint.host, config_.endpoint.port);
-  Configure(client, config_, timeout_, token);
+  TEE_RETURN_IF_ERROR(Configure(client, config_, timeout_, token));
   httplib::Request http = ToHttplib(request, config_.endpoint);
   ApiAnswer answer;
   bool too_large = false;
@@ -147,8 +141,8 @@ absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const
                      kMaxAnswerBytes, " bytes to ", request.method, " ", request.path));
   }
   if (!sent) {
-    const TransportFailure failure{error, client.get_openssl_verify_result(),
-                                   absl::Now() - start >= timeout_ * 0.9, LastOpensslReason()};
+    const TransportFailure failure{error, TakeVerifyError(), absl::Now() - start >= timeout_ * 0.9,
+                                   LastOpensslReason()};
     return TransportError(failure, config_, timeout_);
   }
   answer.http_status = response.status;

@@ -113,9 +113,18 @@ TEST_F(ApiServerClientTest, CertificateForAnotherHostIsRefused) {
   FakeApiServer server(elsewhere);
   auto answer = Get(Config(server.port()));
   EXPECT_EQ(answer.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(Message(answer),
-              AllOf(HasSubstr("not issued for host 127.0.0.1"), HasSubstr("ca.crt")));
+  EXPECT_THAT(Message(answer), AllOf(HasSubstr("IP address mismatch"), HasSubstr("ca.crt")));
   EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(ApiServerClientTest, HostNamesAreCheckedAgainstDnsNames) {
+  FakeApiServer server(pki_);  // its certificate names DNS:localhost
+  auto answer = Get(Config(server.port(), "localhost"));
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  TestPki elsewhere("DNS:elsewhere.example");
+  elsewhere.WriteCaFile(dir_.path() + "/ca.crt");
+  FakeApiServer other(elsewhere);
+  EXPECT_THAT(Message(Get(Config(other.port(), "localhost"))), HasSubstr("hostname mismatch"));
 }
 
 TEST_F(ApiServerClientTest, RefusedConnectionNamesTheAddress) {
