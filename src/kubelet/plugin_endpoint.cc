@@ -47,7 +47,14 @@ absl::Status PluginEndpoint::Start() {
     spdlog::warn("plugin directory {} did not exist; created it", options_.plugin_dir);
   }
   TEE_RETURN_IF_ERROR(WatchDirectory());
-  TEE_RETURN_IF_ERROR(Serve());
+  if (absl::Status status = Serve(); !status.ok()) {
+    // Another instance answering, or a path no socket can have: waiting would not help. A
+    // directory we cannot bind in (read-only for now, being replaced) may heal: retry.
+    if (status.code() != absl::StatusCode::kUnavailable) return status;
+    NoteFailure("serve", status);
+    ScheduleRetry();
+    return absl::OkStatus();
+  }
   if (std::filesystem::exists(KubeletSocket(), error)) {
     Register();
   } else {
@@ -67,7 +74,23 @@ absl::Status PluginEndpoint::Serve() {
   TEE_ASSIGN_OR_RETURN(
       server_, PluginServer::Start(options_.plugin_dir + "/" + socket_name_, store_, &counters_));
   spdlog::info("serving {} on {}", options_.resource_name, server_->socket_path());
+  if (last_failure_.starts_with("serve:")) last_failure_.clear();
   return absl::OkStatus();
+}
+
+void PluginEndpoint::NoteFailure(const std::string& what, const absl::Status& status) {
+  // Keyed by the code, not the message: gRPC's messages vary from one attempt to the next
+  // ("Socket closed", "Connection reset by peer") while nothing changed for the operator.
+  std::string state = absl::StrCat(what, ":", absl::StatusCodeToString(status.code()));
+  if (state == last_failure_) return;
+  last_failure_ = std::move(state);
+  if (what == "register") {
+    spdlog::warn("registration with {} failed ({}); retrying with backoff", KubeletSocket(),
+                 status.ToString());
+  } else {
+    spdlog::error("cannot serve {} in {}: {}; retrying with backoff", options_.resource_name,
+                  options_.plugin_dir, status.ToString());
+  }
 }
 
 void PluginEndpoint::OnDirectoryEvents() {
@@ -82,11 +105,14 @@ void PluginEndpoint::OnDirectoryEvents() {
     registered_ = false;
     spdlog::warn("socket {}/{} was removed; serving it again", options_.plugin_dir, socket_name_);
     if (absl::Status status = Serve(); !status.ok()) {
-      spdlog::error("cannot serve again: {}", status.ToString());
+      NoteFailure("serve", status);
       return ScheduleRetry();
     }
   }
   if (events.kubelet_socket_created) {
+    // A new kubelet: start the backoff over, or a kubelet that appears after a long outage waits
+    // out the delay the old one earned (it binds kubelet.sock a moment before it listens).
+    backoff_ = std::chrono::milliseconds(0);
     kubelet_restarts_.fetch_add(1);
     spdlog::info("kubelet.sock appeared: kubelet (re)started; registering");
     return Register();
@@ -117,7 +143,7 @@ void PluginEndpoint::OnDirectoryGone() {
     }
     spdlog::info("plugin directory {} is back", options_.plugin_dir);
     if (absl::Status status = Serve(); !status.ok()) {
-      spdlog::error("cannot serve: {}", status.ToString());
+      NoteFailure("serve", status);
       return ScheduleRetry();
     }
     Register();
@@ -148,13 +174,7 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
     return;
   }
   registered_ = false;
-  std::string failure =
-      absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
-  if (failure != last_failure_) {
-    spdlog::warn("registration with {} failed ({}); retrying with backoff", KubeletSocket(),
-                 failure);
-    last_failure_ = failure;
-  }
+  NoteFailure("register", status);
   ScheduleRetry();
 }
 
@@ -164,7 +184,10 @@ void PluginEndpoint::ScheduleRetry() {
   retry_timer_ = loop_->AddTimer(backoff_, [this] {
     retry_timer_ = 0;
     if (server_ == nullptr || !server_->SocketIsOurs()) {
-      if (!Serve().ok()) return ScheduleRetry();
+      if (absl::Status status = Serve(); !status.ok()) {
+        NoteFailure("serve", status);
+        return ScheduleRetry();
+      }
     }
     std::error_code error;
     // No kubelet.sock: the directory watch reports the kubelet's start; nothing to poll for.

@@ -39,8 +39,9 @@ class PluginEndpoint {
   ~PluginEndpoint();
 
   // Creates the plugin directory when missing, watches it, serves the socket and registers when
-  // kubelet.sock is there. FailedPrecondition when another process serves our socket; other
-  // errors name the directory or socket.
+  // kubelet.sock is there. A socket that cannot be bound yet (directory read-only for now) is
+  // retried with backoff in the background. FailedPrecondition when another process serves our
+  // socket; other errors name the directory or socket.
   absl::Status Start();
   // Stops serving, cancelling streams after `grace`, and removes our socket. Returns false when a
   // server had not finished shutting down within `grace` plus half a second (a kubelet connection
@@ -61,6 +62,8 @@ class PluginEndpoint {
   void Register();
   void OnRegistered(uint64_t attempt, absl::Status status);
   void ScheduleRetry();
+  // Logs a failed `what` ("serve" or "register") once per change of state, not per attempt.
+  void NoteFailure(const std::string& what, const absl::Status& status);
   void CancelRetry();
   void RetireServer(std::chrono::milliseconds grace);
   void JoinRetiredServers();
@@ -84,7 +87,7 @@ class PluginEndpoint {
   uint64_t attempt_ = 0;  // results of older attempts are ignored
   std::chrono::milliseconds backoff_{0};
   EventLoop::TimerId retry_timer_ = 0;
-  std::string last_failure_;  // logged once per state change, not per attempt
+  std::string last_failure_;  // "<what>:<code>" of the last failure logged; "" after success
   std::chrono::steady_clock::time_point attempt_started_;
   bool shut_down_ = false;
   std::atomic<bool> registered_{false};

@@ -1,0 +1,190 @@
+// PluginEndpoint in-process against the kubelet emulator: one registration per kubelet restart, a
+// kubelet.sock that never answers retried with backoff and logged once, the directory replaced.
+// The endpoint runs on its own EventLoop thread while gRPC's threads deliver results, which makes
+// this the kubelet edge's TSan test (scripts/test.sh).
+#include "kubelet/plugin_endpoint.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "kubelet_emulator.h"
+
+namespace tee::kubelet {
+namespace {
+
+constexpr const char* kResource = "example.com/epc";
+constexpr std::chrono::milliseconds kWait{10000};
+
+// Keeps every log line; lines() may be called while other threads log.
+class CapturingSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::vector<std::string> lines() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lines_;
+  }
+  int Count(const std::string& needle) {
+    int count = 0;
+    for (const std::string& line : lines()) count += line.find(needle) != std::string::npos;
+    return count;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    lines_.emplace_back(message.payload.data(), message.payload.size());
+  }
+  void flush_() override {}
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+std::shared_ptr<const PluginSnapshot> Snapshot() {
+  auto plan = std::make_shared<resources::EpcPlan>();
+  plan->resource_name = kResource;
+  plan->unit_count = 16;
+  plan->blocks = {{-1, 0, 16}};
+  plan->healthy = true;
+  plan->container_edits.devices = {{"/dev/sgx_enclave", "/dev/sgx_enclave", "rw"}};
+  return MakeSnapshot(1, plan);
+}
+
+class PluginEndpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char path[] = "/tmp/pep-XXXXXX";
+    ASSERT_NE(mkdtemp(path), nullptr);
+    dir_ = path;
+    sink_ = std::make_shared<CapturingSink>();
+    previous_logger_ = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink_));
+    auto loop = EventLoop::Create();
+    ASSERT_TRUE(loop.ok()) << loop.status();
+    loop_ = std::move(loop).value();
+    store_ = std::make_unique<SnapshotStore>(Snapshot());
+    thread_ = std::thread([this] { loop_->Run(); });
+  }
+  void TearDown() override {
+    OnLoop([this] {
+      if (endpoint_ != nullptr) endpoint_->Shutdown(std::chrono::milliseconds(0));
+      endpoint_.reset();
+    });
+    loop_->Quit();
+    thread_.join();
+    kubelet_.reset();
+    EXPECT_TRUE(store_->WaitForNoWatchers(absl::Seconds(5)));
+    spdlog::set_default_logger(previous_logger_);
+    std::filesystem::remove_all(dir_);
+  }
+  // Endpoint methods belong to the loop's thread.
+  void OnLoop(std::function<void()> fn) {
+    std::promise<void> done;
+    loop_->Post([&] {
+      fn();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+  absl::Status StartEndpoint(std::chrono::milliseconds register_timeout) {
+    absl::Status status;
+    OnLoop([&] {
+      endpoint_ = std::make_unique<PluginEndpoint>(
+          loop_.get(), store_.get(), PluginEndpoint::Options{dir_, kResource, register_timeout});
+      status = endpoint_->Start();
+    });
+    return status;
+  }
+  void StartKubelet() {
+    auto kubelet = emulator::KubeletEmulator::Start({.plugin_dir = dir_});
+    ASSERT_TRUE(kubelet.ok()) << kubelet.status();
+    kubelet_ = std::move(kubelet).value();
+  }
+  std::optional<emulator::ResourceView> WaitRegistered(int count) {
+    return kubelet_->WaitFor(
+        kResource,
+        [count](const emulator::ResourceView& view) {
+          return view.registrations >= count && view.stream_open && !view.devices.empty();
+        },
+        kWait);
+  }
+
+  std::string dir_;
+  std::shared_ptr<CapturingSink> sink_;
+  std::shared_ptr<spdlog::logger> previous_logger_;
+  std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<SnapshotStore> store_;
+  std::unique_ptr<PluginEndpoint> endpoint_;
+  std::unique_ptr<emulator::KubeletEmulator> kubelet_;
+  std::thread thread_;
+};
+
+TEST_F(PluginEndpointTest, OneRegistrationPerKubeletRestart) {
+  StartKubelet();
+  ASSERT_TRUE(StartEndpoint(std::chrono::seconds(5)).ok());
+  ASSERT_TRUE(WaitRegistered(1));
+  for (int cycle = 1; cycle <= 10; ++cycle) {
+    ASSERT_TRUE(kubelet_->Restart().ok());
+    auto view = WaitRegistered(cycle + 1);
+    ASSERT_TRUE(view) << "restart " << cycle;
+    EXPECT_EQ(view->registrations, cycle + 1);
+    EXPECT_EQ(view->devices.size(), 16u);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(kubelet_->Resource(kResource)->registrations, 11);
+  EXPECT_EQ(endpoint_->registrations(), 11u);
+  EXPECT_EQ(endpoint_->kubelet_restarts_seen(), 10u);
+  EXPECT_TRUE(endpoint_->registered());
+}
+
+// A kubelet.sock whose backlog takes connections that nobody ever answers.
+int SilentListener(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  EXPECT_EQ(listen(fd, 64), 0);
+  return fd;
+}
+
+TEST_F(PluginEndpointTest, SilentKubeletIsRetriedWithBackoffLoggedOnceThenReplaced) {
+  const int silent = SilentListener(dir_ + "/kubelet.sock");
+  ASSERT_TRUE(StartEndpoint(std::chrono::milliseconds(100)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_FALSE(endpoint_->registered());
+  EXPECT_EQ(sink_->Count("registration with"), 1) << "once per change of state";
+  EXPECT_EQ(sink_->Count("DEADLINE_EXCEEDED"), 1);
+  close(silent);
+  unlink((dir_ + "/kubelet.sock").c_str());
+  StartKubelet();
+  ASSERT_TRUE(WaitRegistered(1));
+  EXPECT_TRUE(endpoint_->registered());
+  EXPECT_EQ(sink_->Count("registered example.com/epc"), 1);
+}
+
+TEST_F(PluginEndpointTest, ReplacedDirectoryIsFollowed) {
+  StartKubelet();
+  ASSERT_TRUE(StartEndpoint(std::chrono::seconds(5)).ok());
+  ASSERT_TRUE(WaitRegistered(1));
+  kubelet_.reset();
+  std::filesystem::rename(dir_, dir_ + ".old");
+  std::filesystem::create_directories(dir_);
+  StartKubelet();
+  ASSERT_TRUE(WaitRegistered(1)) << "a new emulator counts from zero";
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/epc.sock"));
+  EXPECT_EQ(sink_->Count("was removed or replaced"), 1);
+  std::filesystem::remove_all(dir_ + ".old");
+}
+
+}  // namespace
+}  // namespace tee::kubelet
