@@ -160,6 +160,10 @@ void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::EpcP
 
 absl::Status PluginDaemon::Run() {
   if (options_.handle_signals) TEE_RETURN_IF_ERROR(WatchSignals());
+  // Watch before serving, then look again: a device node that changed between the probe in
+  // Create() and the watch would otherwise go unnoticed until the next change.
+  TEE_RETURN_IF_ERROR(WatchDevices());
+  Reprobe();
   for (Served& served : served_) {
     kubelet::PluginEndpoint::Options endpoint_options{
         options_.plugin_dir, served.spec.resource_name, options_.register_timeout};
@@ -167,7 +171,6 @@ absl::Status PluginDaemon::Run() {
                                                                 std::move(endpoint_options));
     TEE_RETURN_IF_ERROR(served.endpoint->Start());
   }
-  TEE_RETURN_IF_ERROR(WatchDevices());
   loop_->Run();
   clean_shutdown_ = ShutdownEndpoints();
   return absl::OkStatus();
@@ -211,6 +214,7 @@ absl::Status PluginDaemon::WatchDevices() {
 void PluginDaemon::Reprobe() {
   hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
   bool edits_changed = false;
+  bool any_changed = false;
   for (Served& served : served_) {
     auto plan = PlanOne(inventory, served.spec);
     if (!plan.ok()) {  // the config was accepted at start, so this cannot happen; keep serving
@@ -225,9 +229,14 @@ void PluginDaemon::Reprobe() {
                    plan->healthy ? "" : ": " + plan->health_reason);
     }
     edits_changed = edits_changed || current->plan->container_edits != plan->container_edits;
+    any_changed = true;
     LogPlan(inventory, *plan);
     served.store->Publish(kubelet::MakeSnapshot(
         current->version + 1, std::make_shared<const resources::EpcPlan>(std::move(plan).value())));
+  }
+  // Why the plan changed, such as a sysfs value that went bad and is now ignored.
+  if (any_changed) {
+    for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
   }
   if (options_.cdi && edits_changed) {
     if (absl::Status status = WriteCdiSpec(); !status.ok()) {

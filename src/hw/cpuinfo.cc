@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace tee::hw {
@@ -54,7 +55,8 @@ absl::StatusOr<uint64_t> ParseSysfsU64(std::string_view text, std::string_view w
   while (!digits.empty() && IsBlank(digits.back())) digits.remove_suffix(1);
   auto invalid = [&](std::string_view why) {
     constexpr size_t kShown = 40;
-    std::string shown(text.substr(0, kShown));
+    // Escaped: a corrupt file may hold NULs or control bytes that would garble the log.
+    std::string shown = absl::CHexEscape(std::string(text.substr(0, kShown)));
     if (text.size() > kShown) shown += "...";
     return absl::InvalidArgumentError(
         absl::StrCat(std::string(what), ": ", std::string(why), " \"", shown, "\""));

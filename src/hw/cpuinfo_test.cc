@@ -55,7 +55,10 @@ TEST(ParseSysfsU64Test, RefusesNamingThePathAndTheValue) {
     EXPECT_EQ(value.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(value.status().message(), HasSubstr(path));
   }
-  EXPECT_THAT(ParseSysfsU64("-1\n", path).status().message(), HasSubstr("\"-1\n\""));
+  // Shown escaped, so control bytes and NULs cannot garble a log line.
+  EXPECT_THAT(ParseSysfsU64("-1\n", path).status().message(), HasSubstr("\"-1\\n\""));
+  EXPECT_THAT(ParseSysfsU64(std::string("7\0\x01", 3), path).status().message(),
+              HasSubstr("\"7\\x00\\x01\""));
 }
 
 TEST(ParseSysfsU64Test, CutsLongValuesInMessages) {

@@ -47,18 +47,25 @@ KernelSgxFlags ReadKernelFlags(const HostRoot& root, std::vector<std::string>* n
   return flags;
 }
 
-// Per-node EPC from sysfs. A node without the file is skipped silently (no EPC there, or an
-// older kernel); a node whose file is unreadable or absurd is skipped with a note and sets
+// Per-node EPC from sysfs. No node with the file means an older kernel (or SGX down). The kernel
+// shows the file on every node or on none (0 on nodes without EPC), so a node whose file is
+// missing while others have it, or is unreadable or absurd, is skipped with a note and sets
 // `*incomplete`, since the remaining nodes then undercount the EPC.
 std::vector<NumaEpc> ReadNumaEpc(const HostRoot& root, std::vector<std::string>* notes,
                                  bool* incomplete) {
   std::vector<NumaEpc> result;
+  std::vector<std::string> missing;
+  bool any_file = false;
   for (const std::string& name : root.ListDirectory(kNodeDir)) {
     const std::optional<int> node = NodeNumber(name);
     if (!node) continue;
     const std::string path = absl::StrCat(kNodeDir, "/", name, "/x86/sgx_total_bytes");
     absl::StatusOr<std::string> text = root.ReadFile(path, 4096);
-    if (absl::IsNotFound(text.status())) continue;
+    if (absl::IsNotFound(text.status())) {
+      missing.push_back(path);
+      continue;
+    }
+    any_file = true;
     absl::StatusOr<uint64_t> bytes =
         text.ok() ? ParseSysfsU64(*text, path) : absl::StatusOr<uint64_t>(text.status());
     if (!bytes.ok()) {
@@ -74,6 +81,12 @@ std::vector<NumaEpc> ReadNumaEpc(const HostRoot& root, std::vector<std::string>*
       continue;
     }
     result.push_back({*node, *bytes});
+  }
+  if (any_file) {
+    for (const std::string& path : missing) {
+      notes->push_back(absl::StrCat(path, " is missing while other NUMA nodes have it; ignored"));
+      *incomplete = true;
+    }
   }
   std::sort(result.begin(), result.end(),
             [](const NumaEpc& a, const NumaEpc& b) { return a.node < b.node; });

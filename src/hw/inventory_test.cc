@@ -238,6 +238,20 @@ TEST(ProbeInventoryTest, OneBadSysfsNodeFallsBackToTheWholeCpuidTotal) {
   EXPECT_THAT(inv.notes, Contains(HasSubstr("using the CPUID total without topology")));
 }
 
+TEST(ProbeInventoryTest, OneSysfsFileMissingWhileOthersHaveItFallsBackToTheCpuidTotal) {
+  TempDir dir;
+  ProbeSimulated(dir, "numa=4GiB,4GiB");
+  // The kernel shows sgx_total_bytes on every node or on none: node1 alone lacking it must not
+  // make its EPC vanish.
+  std::filesystem::remove(dir.path() + "/sys/devices/system/node/node1/x86/sgx_total_bytes");
+  auto cpuid = LoadCpuidDump(dir.path() + "/cpuid.txt");
+  ASSERT_TRUE(cpuid.ok());
+  Inventory inv = ProbeInventory(HostRoot(dir.path()), **cpuid);
+  EXPECT_THAT(inv.numa_epc, IsEmpty());
+  EXPECT_EQ(inv.epc_bytes, 8 * kGiB);
+  EXPECT_THAT(inv.notes, Contains(HasSubstr("node1/x86/sgx_total_bytes is missing")));
+}
+
 }  // namespace
 }  // namespace tee::hw
 
