@@ -23,7 +23,7 @@ std::string ReadAll(const std::string& path) {
 }
 
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
-            const std::string& err_path) {
+            const std::string& err_path, std::optional<uid_t> run_as = std::nullopt) {
   std::vector<char*> argv;
   std::string binary = TEE_BINARY;
   argv.push_back(binary.data());
@@ -37,6 +37,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
         std::freopen(err_path.c_str(), "w", stderr) == nullptr) {
       _exit(126);
     }
+    if (run_as && (setgid(*run_as) != 0 || setuid(*run_as) != 0)) _exit(125);
     // The test runner may block signals; the plugin must start with a clean mask.
     sigset_t none;
     sigemptyset(&none);
@@ -75,6 +76,41 @@ CommandResult RunBinary(const std::vector<std::string>& args) {
   return result;
 }
 
+int OpenFdCount(pid_t pid) {
+  std::error_code error;
+  std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", error);
+  if (error) return -1;
+  int count = 0;
+  for (; it != std::filesystem::directory_iterator(); it.increment(error)) ++count;
+  return count;
+}
+
+long RssKib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return -1;
+}
+
+bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+int CountOccurrences(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 TempDir::TempDir() {
   char path[] = "/tmp/teeit-XXXXXX";
   if (mkdtemp(path) == nullptr) std::abort();
@@ -86,11 +122,12 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, error);
 }
 
-PluginProcess::PluginProcess(const std::vector<std::string>& args, const std::string& log_dir)
+PluginProcess::PluginProcess(const std::vector<std::string>& args, const std::string& log_dir,
+                             std::optional<uid_t> run_as)
     : log_path_(log_dir + "/plugin.log") {
   std::vector<std::string> full = {"serve"};
   full.insert(full.end(), args.begin(), args.end());
-  pid_ = Spawn(full, log_dir + "/plugin.out", log_path_);
+  pid_ = Spawn(full, log_dir + "/plugin.out", log_path_, run_as);
 }
 
 PluginProcess::~PluginProcess() {
@@ -121,17 +158,22 @@ std::optional<int> PluginProcess::SignalAndWait(int signal, std::chrono::millise
 std::string PluginProcess::Log() const { return ReadAll(log_path_); }
 
 NodeHarness::NodeHarness(const std::string& spec, std::vector<std::string> extra_args,
-                         bool start_kubelet)
+                         bool start_kubelet, bool start_plugin)
     : root_(dir_.path() + "/host"), plugin_dir_(dir_.path() + "/dp") {
   std::filesystem::create_directories(plugin_dir_);
   auto node = hw::ParseSimulatedNodeSpec(spec);
   EXPECT_TRUE(node.ok()) << node.status();
   EXPECT_TRUE(hw::WriteSimulatedNode(root_, *node).ok());
   if (start_kubelet) StartKubelet();
-  std::vector<std::string> args = {"--plugin-dir", plugin_dir_,          "--host-root", root_,
-                                   "--cpuid-dump", root_ + "/cpuid.txt", "--log-level", "debug"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
-  plugin_ = std::make_unique<PluginProcess>(args, dir_.path());
+  args_ = {"--plugin-dir", plugin_dir_,          "--host-root", root_,
+           "--cpuid-dump", root_ + "/cpuid.txt", "--log-level", "debug"};
+  args_.insert(args_.end(), extra_args.begin(), extra_args.end());
+  if (start_plugin) StartPlugin();
+}
+
+void NodeHarness::StartPlugin(std::optional<uid_t> run_as) {
+  plugin_.reset();  // the destructor kills a plugin still running
+  plugin_ = std::make_unique<PluginProcess>(args_, dir_.path(), run_as);
 }
 
 void NodeHarness::StartKubelet() {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,13 @@ namespace tee::testing {
 inline constexpr const char* kEpcResource = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
 inline constexpr const char* kEpcSocket = "sgx_epc_mem_in_MiB.sock";
 inline constexpr std::chrono::milliseconds kWait{10000};
+// How soon the plugin must follow a change on the host (the 100 ms; sanitizers slow
+// everything about threefold).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr std::chrono::milliseconds kFollowWithin{300};
+#else
+inline constexpr std::chrono::milliseconds kFollowWithin{100};
+#endif
 
 // Result of running the binary to completion.
 struct CommandResult {
@@ -30,6 +38,15 @@ struct CommandResult {
 
 // Runs `tee-device-plugin args...` and waits (at most 30 s) for it to end.
 CommandResult RunBinary(const std::vector<std::string>& args);
+
+// Entries in /proc/<pid>/fd (open descriptors), or -1 when the process is gone.
+int OpenFdCount(pid_t pid);
+// VmRSS from /proc/<pid>/status in KiB, or -1 when the process is gone.
+long RssKib(pid_t pid);
+// Checks `pred` every 2 ms until it holds (true) or `timeout` passes (false).
+bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+// How often `needle` occurs in `text`.
+int CountOccurrences(const std::string& text, const std::string& needle);
 
 class TempDir {
  public:
@@ -44,8 +61,10 @@ class TempDir {
 // The plugin binary running `serve` in the background.
 class PluginProcess {
  public:
-  // Starts `tee-device-plugin serve args...` with stderr to a log file in `log_dir`.
-  PluginProcess(const std::vector<std::string>& args, const std::string& log_dir);
+  // Starts `tee-device-plugin serve args...` with stderr to a log file in `log_dir`; as the user
+  // `run_as` when given (the test runs as root, whom file permissions do not stop).
+  PluginProcess(const std::vector<std::string>& args, const std::string& log_dir,
+                std::optional<uid_t> run_as = std::nullopt);
   ~PluginProcess();  // SIGKILL if still running
 
   pid_t pid() const { return pid_; }
@@ -65,13 +84,18 @@ class PluginProcess {
 class NodeHarness {
  public:
   explicit NodeHarness(const std::string& spec = "numa=4GiB,4GiB driver=in-kernel",
-                       std::vector<std::string> extra_args = {}, bool start_kubelet = true);
+                       std::vector<std::string> extra_args = {}, bool start_kubelet = true,
+                       bool start_plugin = true);
 
   const std::string& root() const { return root_; }
   const std::string& plugin_dir() const { return plugin_dir_; }
   emulator::KubeletEmulator& kubelet() { return *kubelet_; }
   PluginProcess& plugin() { return *plugin_; }
+  // <plugin dir>/<the EPC resource's socket>.
+  std::string socket_path() const { return plugin_dir_ + "/" + kEpcSocket; }
   void StartKubelet();
+  // Starts (or replaces, killing the old one) the plugin with the harness's flags.
+  void StartPlugin(std::optional<uid_t> run_as = std::nullopt);
   // Waits for a registration with at least `min_registrations` and a received device list.
   std::optional<emulator::ResourceView> WaitRegistered(int min_registrations = 1);
   std::optional<emulator::ResourceView> WaitFor(
@@ -81,6 +105,7 @@ class NodeHarness {
 
  private:
   TempDir dir_;
+  std::vector<std::string> args_;
   std::string root_;
   std::string plugin_dir_;
   std::unique_ptr<emulator::KubeletEmulator> kubelet_;
