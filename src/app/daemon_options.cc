@@ -1,9 +1,12 @@
 #include "app/daemon_options.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "app/config_file.h"
 #include "common/byte_size.h"
 #include "common/status_macros.h"
+#include "observe/listen_address.h"
 
 namespace tee::app {
 namespace {
@@ -42,6 +45,68 @@ void AddGuestNameFlags(CLI::App& app, DaemonOptions* options) {
 absl::Status Prefixed(const std::string& prefix, const absl::Status& status) {
   if (status.ok()) return status;
   return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+// The flags an empty value turns off, with their environment variables.
+constexpr std::pair<const char*, const char*> kEmptyDisables[] = {
+    {"--metrics-address", "TEE_METRICS_ADDRESS"},
+    {"--nfd-features-dir", "TEE_NFD_FEATURES_DIR"},
+    {"--pod-resources-socket", "TEE_POD_RESOURCES_SOCKET"},
+};
+
+void AddObserveFlags(CLI::App& app, DaemonOptions* options) {
+  app.add_option("--log-format", options->log_format,
+                 "text (one line per event) or json (one JSON object per line)")
+      ->envname("TEE_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--metrics-address", options->metrics_address,
+                 "host:port serving /metrics, /healthz and /readyz (\":port\" for every interface, "
+                 "port 0 for any free one; empty turns it off)")
+      ->envname("TEE_METRICS_ADDRESS")
+      ->capture_default_str();
+  app.add_option("--nfd-features-dir", options->nfd_features_dir,
+                 "Node Feature Discovery's features.d directory, where the node labels file goes "
+                 "(empty turns it off)")
+      ->envname("TEE_NFD_FEATURES_DIR")
+      ->capture_default_str();
+  app.add_option("--pod-resources-socket", options->pod_resources_socket,
+                 "The kubelet's PodResources socket, read for per-pod units in /metrics (empty "
+                 "turns it off)")
+      ->envname("TEE_POD_RESOURCES_SOCKET")
+      ->capture_default_str();
+}
+
+// Applies an environment variable set to "" to its flag, unless the command line set the flag.
+void ApplyEmptyEnvironment(CLI::App& app) {
+  for (const auto& [flag, env] : kEmptyDisables) {
+    const char* value = std::getenv(env);
+    CLI::Option* option = app.get_option_no_throw(flag);
+    if (value == nullptr || *value != '\0' || option == nullptr || option->count() > 0) continue;
+    option->add_result(std::string());
+    option->run_callback();
+  }
+}
+
+absl::Status ValidateObserveOptions(const DaemonOptions& options) {
+  if (options.log_format != "text" && options.log_format != "json") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--log-format must be text or json, got \"", options.log_format, "\""));
+  }
+  if (!options.metrics_address.empty()) {
+    absl::StatusOr<observe::ListenAddress> address =
+        observe::ParseListenAddress(options.metrics_address);
+    if (!address.ok()) return Prefixed("--metrics-address: ", address.status());
+  }
+  for (const auto& [flag, value] :
+       {std::pair{"--nfd-features-dir", &options.nfd_features_dir},
+        std::pair{"--pod-resources-socket", &options.pod_resources_socket}}) {
+    if (!value->empty() && value->front() != '/') {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, " must be an absolute path or empty (off), got \"", *value, "\""));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -119,9 +184,11 @@ void AddServeFlags(CLI::App& app, DaemonOptions* options) {
                  "trace, debug, info, warn, error, critical or off")
       ->envname("TEE_LOG_LEVEL")
       ->capture_default_str();
+  AddObserveFlags(app, options);
 }
 
 absl::Status ApplyConfig(CLI::App& app, const DaemonOptions& options) {
+  ApplyEmptyEnvironment(app);
   if (options.config.empty()) return absl::OkStatus();
   return ApplyConfigFile(app, options.config, {"config"});
 }
@@ -135,6 +202,7 @@ absl::Status ValidateOptions(const DaemonOptions& options) {
           absl::StrCat(flag, " must be an absolute path, got \"", *value, "\""));
     }
   }
+  TEE_RETURN_IF_ERROR(ValidateObserveOptions(options));
   const resources::ProfileConfig& config = options.resources;
   if (config.epc_resource) {
     TEE_RETURN_IF_ERROR(

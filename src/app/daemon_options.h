@@ -18,6 +18,11 @@ namespace tee::app {
 
 inline constexpr const char* kDefaultPluginDir = "/var/lib/kubelet/device-plugins";
 inline constexpr const char* kDefaultCdiDir = "/var/run/cdi";
+inline constexpr const char* kDefaultMetricsAddress = ":9464";
+inline constexpr const char* kDefaultNfdFeaturesDir =
+    "/etc/kubernetes/node-feature-discovery/features.d";
+inline constexpr const char* kDefaultPodResourcesSocket =
+    "/var/lib/kubelet/pod-resources/kubelet.sock";
 
 struct DaemonOptions {
   std::string plugin_dir = kDefaultPluginDir;
@@ -29,6 +34,11 @@ struct DaemonOptions {
   std::string cdi_dir = kDefaultCdiDir;
   std::string config;  // --config: a YAML file with more flags
   std::string log_level = "info";
+  std::string log_format = "text";  // text or json
+  // Each of these three is off when empty.
+  std::string metrics_address = kDefaultMetricsAddress;   // /metrics, /healthz, /readyz
+  std::string nfd_features_dir = kDefaultNfdFeaturesDir;  // node labels for NFD's local source
+  std::string pod_resources_socket = kDefaultPodResourcesSocket;  // per-pod units in /metrics
   // Off when the daemon runs inside another program (demo, tests) that owns signal handling.
   bool handle_signals = true;
   std::chrono::milliseconds register_timeout{5000};
@@ -40,13 +50,18 @@ void AddHardwareFlags(CLI::App& app, DaemonOptions* options);
 // by serve and detect).
 void AddResourceFlags(CLI::App& app, DaemonOptions* options);
 // Every serve flag: the hardware and resource flags plus --plugin-dir, --cdi, --cdi-dir,
-// --register-epc, --config and --log-level.
+// --register-epc, --config, --log-level, --log-format, --metrics-address, --nfd-features-dir and
+// --pod-resources-socket.
 void AddServeFlags(CLI::App& app, DaemonOptions* options);
-// Reads --config, when given, into the flags the command line and environment left unset. Call
-// after parsing. InvalidArgument (or NotFound) naming the file and key.
+// Call after parsing. First gives the flags that an empty value turns off (--metrics-address,
+// --nfd-features-dir, --pod-resources-socket) the empty value their environment variable holds
+// when set to "" (the flag parser ignores empty variables), then reads --config, when given, into
+// the flags the command line and environment left unset. InvalidArgument (or NotFound) naming the
+// file and key.
 absl::Status ApplyConfig(CLI::App& app, const DaemonOptions& options);
-// Checks values the flag parser cannot: resource names, units and limits, the directories being
-// absolute, EPC counted once. InvalidArgument naming the flag and value.
+// Checks values the flag parser cannot: resource names, units and limits, the directories and
+// sockets being absolute, the metrics address, the log format, EPC counted once. InvalidArgument
+// naming the flag and value.
 absl::Status ValidateOptions(const DaemonOptions& options);
 
 // The CPUID source the options ask for: the dump file, or the CPU itself.

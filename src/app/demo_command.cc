@@ -59,6 +59,10 @@ int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
   options.host_root = host_root;
   options.cpuid_dump = host_root + "/cpuid.txt";
   options.handle_signals = false;
+  // The demo runs anywhere: no port, no NFD file, no kubelet PodResources socket.
+  options.metrics_address.clear();
+  options.nfd_features_dir.clear();
+  options.pod_resources_socket.clear();
   const std::string resource = *resources::EpcDeviceResource(options.resources);
 
   say.Step("starting tee-device-plugin serve");

@@ -14,6 +14,7 @@
 #include "common/atomic_file.h"
 #include "common/byte_size.h"
 #include "common/status_macros.h"
+#include "observe/logging.h"
 #include "resources/cdi_spec.h"
 
 namespace tee::app {
@@ -97,6 +98,8 @@ absl::StatusOr<std::unique_ptr<PluginDaemon>> PluginDaemon::Create(DaemonOptions
   std::unique_ptr<PluginDaemon> daemon(
       new PluginDaemon(std::move(options), std::move(cpuid), std::move(loop)));
   TEE_RETURN_IF_ERROR(daemon->Plan());
+  // Bound now, so a busy or bad address is a start-up error before anything is served.
+  TEE_RETURN_IF_ERROR(daemon->BindMetrics());
   return daemon;
 }
 
@@ -108,6 +111,7 @@ PluginDaemon::PluginDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSourc
       loop_(std::move(loop)) {}
 
 PluginDaemon::~PluginDaemon() {
+  if (metrics_server_ != nullptr) metrics_server_->Stop();  // its handlers read what follows
   for (Served& served : served_) {
     if (served.endpoint != nullptr) served.endpoint->Shutdown(std::chrono::milliseconds(0));
     served.endpoint.reset();
@@ -122,6 +126,7 @@ absl::Status PluginDaemon::Plan() {
                        resources::ResourcesFor(options_.resources, inventory));
   TEE_RETURN_IF_ERROR(CheckSocketsDiffer(specs));
   for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
+  UpdateNodeLabels(inventory);
   for (resources::ResourceSpec& spec : specs) {
     TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, PlanOne(inventory, spec));
     LogPlan(inventory, plan);
@@ -171,8 +176,15 @@ absl::Status PluginDaemon::Run() {
                                                                 std::move(endpoint_options));
     TEE_RETURN_IF_ERROR(served.endpoint->Start());
   }
+  if (metrics_server_ != nullptr) {
+    metrics_server_->Start();
+    observe::LogFields fields({{"metrics_url", metrics_server_->url()}});
+    spdlog::info("serving /metrics, /healthz and /readyz");
+  }
   loop_->Run();
+  if (metrics_server_ != nullptr) metrics_server_->Stop();
   clean_shutdown_ = ShutdownEndpoints();
+  RemoveNodeLabels();
   return absl::OkStatus();
 }
 
@@ -213,6 +225,7 @@ absl::Status PluginDaemon::WatchDevices() {
 
 void PluginDaemon::Reprobe() {
   hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
+  UpdateNodeLabels(inventory);
   bool edits_changed = false;
   bool any_changed = false;
   for (Served& served : served_) {

@@ -1,8 +1,10 @@
 // Provides PluginDaemon, the composition behind `serve`: probe the hardware, plan the resources
 // of the chosen profile (EPC units or shared SGX devices, plus confidential VM guest interfaces),
 // serve each to the kubelet on its own socket, follow device-node changes and kubelet restarts,
-// keep the CDI spec current when asked to, and stop cleanly on SIGTERM/SIGINT or Stop().
-// Thread safety: Run() on one thread; Stop() and the read-only accessors from any thread.
+// keep the CDI spec current when asked to, serve /metrics, /healthz and /readyz, keep the node
+// labels file for NFD current, and stop cleanly on SIGTERM/SIGINT or Stop().
+// Thread safety: Run() on one thread; Stop() and the read-only accessors from any thread; the
+// HTTP handlers run on the metrics server's threads and only read.
 #pragma once
 
 #include <atomic>
@@ -19,6 +21,9 @@
 #include "hw/inventory.h"
 #include "kubelet/plugin_endpoint.h"
 #include "kubelet/snapshot_store.h"
+#include "observe/metrics_server.h"
+#include "observe/node_labels.h"
+#include "observe/pod_resources.h"
 
 namespace tee::app {
 
@@ -35,6 +40,8 @@ class PluginDaemon {
   // False when Run() returned with a server still shutting down behind a kubelet connection that
   // stopped reading; the process should then exit without running destructors.
   bool clean_shutdown() const { return clean_shutdown_; }
+  // The metrics server's port (the kernel's choice for port 0), or 0 when it is off.
+  int metrics_port() const { return metrics_server_ == nullptr ? 0 : metrics_server_->port(); }
 
  private:
   PluginDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSource> cpuid,
@@ -50,6 +57,13 @@ class PluginDaemon {
   absl::StatusOr<resources::EpcPlan> PlanOne(const hw::Inventory& inventory,
                                              const resources::ResourceSpec& spec) const;
   absl::Status WriteCdiSpec() const;
+  absl::Status BindMetrics();
+  void UpdateNodeLabels(const hw::Inventory& inventory);
+  void RemoveNodeLabels();
+  // The HTTP handlers (metrics server threads).
+  std::string RenderMetrics();
+  observe::ProbeResult CheckLive() const;
+  observe::ProbeResult CheckReady() const;
   absl::Status WatchSignals();
   absl::Status WatchDevices();
   void Reprobe();
@@ -62,6 +76,11 @@ class PluginDaemon {
   std::unique_ptr<EventLoop> loop_;
   std::vector<Served> served_;  // fixed at start, in ResourcesFor order
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
+  std::unique_ptr<observe::NodeLabelsFile> node_labels_;  // null when --nfd-features-dir is ""
+  std::string node_labels_failure_;                       // logged once per change
+  std::unique_ptr<observe::PodResourcesReader> pod_resources_;
+  // Destroyed before the members above, which its handlers read (and stopped first in ~).
+  std::unique_ptr<observe::MetricsServer> metrics_server_;
   int signal_fd_ = -1;
   bool clean_shutdown_ = true;
 };

@@ -23,14 +23,16 @@ int RunServe(int argc, char** argv) {
     std::cerr << "serve: --config: " << status.message() << "\n";
     return kExitUsage;
   }
-  if (absl::Status status = observe::SetUpLogging(options.log_level); !status.ok()) {
-    std::cerr << "serve: --log-level: " << status.message() << "\n";
+  if (absl::Status status = observe::SetUpLogging(options.log_level, options.log_format);
+      !status.ok()) {
+    std::cerr << "serve: " << status.message() << "\n";
     return kExitUsage;
   }
   auto daemon = PluginDaemon::Create(options);
   if (!daemon.ok()) {
     std::cerr << "serve: " << daemon.status().message() << "\n";
-    // Everything Create checks comes from flags or the files they name: a usage error.
+    // Everything Create checks comes from flags or the files and addresses they name: a usage
+    // error.
     return daemon.status().code() == absl::StatusCode::kInternal ? kExitFailure : kExitUsage;
   }
   if (absl::Status status = (*daemon)->Run(); !status.ok()) {

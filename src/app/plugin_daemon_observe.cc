@@ -1,0 +1,106 @@
+// PluginDaemon's observability: the metrics and probe endpoint and the node labels file.
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "app/daemon_metrics.h"
+#include "app/plugin_daemon.h"
+#include "common/mutex.h"
+#include "observe/logging.h"
+#include "tee_build_info.h"
+
+namespace tee::app {
+namespace {
+
+// How long /healthz waits for the event loop to run a posted task.
+constexpr absl::Duration kLoopProbeTimeout = absl::Seconds(1);
+
+// A posted task's completion, shared with the task so a late run touches nothing freed.
+struct LoopProbe {
+  tee::Mutex mutex;
+  bool ran ABSL_GUARDED_BY(mutex) = false;
+};
+
+}  // namespace
+
+absl::Status PluginDaemon::BindMetrics() {
+  if (options_.metrics_address.empty()) return absl::OkStatus();
+  absl::StatusOr<observe::ListenAddress> address =
+      observe::ParseListenAddress(options_.metrics_address);
+  if (!address.ok()) return address.status();  // ValidateOptions refused it already
+  if (!options_.pod_resources_socket.empty()) {
+    std::set<std::string> names;
+    for (const Served& served : served_) names.insert(served.spec.resource_name);
+    pod_resources_ =
+        std::make_unique<observe::PodResourcesReader>(observe::PodResourcesReader::Options{
+            .socket_path = options_.pod_resources_socket, .resources = std::move(names)});
+  }
+  absl::StatusOr<std::unique_ptr<observe::MetricsServer>> server =
+      observe::MetricsServer::Bind(*address, {.metrics = [this] { return RenderMetrics(); },
+                                              .healthz = [this] { return CheckLive(); },
+                                              .readyz = [this] { return CheckReady(); }});
+  if (!server.ok()) return server.status();
+  metrics_server_ = std::move(server).value();
+  return absl::OkStatus();
+}
+
+std::string PluginDaemon::RenderMetrics() {
+  observe::MetricsText text;
+  WriteBuildInfo(text, TEE_VERSION, TEE_GIT_COMMIT);
+  std::vector<ResourceMetricsView> views;
+  for (const Served& served : served_) {
+    views.push_back({served.store->Current()->plan, served.endpoint.get()});
+  }
+  WriteDaemonMetrics(text, views);
+  if (pod_resources_ != nullptr) observe::WritePodUnitMetrics(text, pod_resources_->Read());
+  return text.Take();
+}
+
+observe::ProbeResult PluginDaemon::CheckLive() const {
+  auto probe = std::make_shared<LoopProbe>();
+  loop_->Post([probe] {
+    tee::MutexLock lock(&probe->mutex);
+    probe->ran = true;
+  });
+  auto ran = [&probe]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(probe->mutex) { return probe->ran; };
+  tee::MutexLock lock(&probe->mutex);
+  if (probe->mutex.AwaitWithTimeout(ran, kLoopProbeTimeout)) return {true, ""};
+  return {false, absl::StrCat("the event loop did not run a task within ",
+                              absl::FormatDuration(kLoopProbeTimeout))};
+}
+
+observe::ProbeResult PluginDaemon::CheckReady() const {
+  std::vector<std::string> waiting;
+  for (const Served& served : served_) {
+    if (served.endpoint == nullptr || !served.endpoint->registered()) {
+      waiting.push_back(served.spec.resource_name);
+    }
+  }
+  if (waiting.empty()) return {true, ""};
+  return {false, absl::StrCat("not registered with the kubelet: ", absl::StrJoin(waiting, ", "))};
+}
+
+void PluginDaemon::UpdateNodeLabels(const hw::Inventory& inventory) {
+  if (options_.nfd_features_dir.empty()) return;
+  if (node_labels_ == nullptr) {
+    node_labels_ = std::make_unique<observe::NodeLabelsFile>(options_.nfd_features_dir);
+  }
+  absl::StatusOr<bool> written = node_labels_->Update(observe::NodeLabelsFor(inventory));
+  if (written.ok() && *written) spdlog::info("node labels written to {}", node_labels_->path());
+  std::string failure = written.ok() ? "" : written.status().ToString();
+  if (!failure.empty() && failure != node_labels_failure_) {
+    spdlog::warn("node labels not written: {}", failure);
+  }
+  node_labels_failure_ = std::move(failure);
+}
+
+void PluginDaemon::RemoveNodeLabels() {
+  if (node_labels_ == nullptr) return;
+  if (absl::Status status = node_labels_->Remove(); !status.ok()) {
+    spdlog::warn("cannot remove the node labels file: {}", status.ToString());
+  }
+}
+
+}  // namespace tee::app
