@@ -77,9 +77,19 @@ PluginRunner::~PluginRunner() {
 
 absl::StatusOr<Clock::time_point> PluginRunner::StartPlugin() {
   const std::string host = dir_ + "/host";
-  const std::vector<std::string> argv = {
-      binary_,       "serve", "--plugin-dir", dir_ + "/dp",
-      "--host-root", host,    "--cpuid-dump", host + "/cpuid.txt"};
+  // The metrics endpoint on, as deployed, but on a free port; no NFD labels file on this machine.
+  const std::vector<std::string> argv = {binary_,
+                                         "serve",
+                                         "--plugin-dir",
+                                         dir_ + "/dp",
+                                         "--host-root",
+                                         host,
+                                         "--cpuid-dump",
+                                         host + "/cpuid.txt",
+                                         "--metrics-address",
+                                         "127.0.0.1:0",
+                                         "--nfd-features-dir",
+                                         ""};
   const Clock::time_point start = Clock::now();
   absl::StatusOr<std::unique_ptr<ChildProcess>> child =
       ChildProcess::Spawn(argv, dir_ + "/plugin.log");

@@ -6,11 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "observe/http_library.h"
 
 namespace tee::testing {
 namespace {
@@ -126,6 +129,16 @@ PluginProcess::PluginProcess(const std::vector<std::string>& args, const std::st
                              std::optional<uid_t> run_as)
     : log_path_(log_dir + "/plugin.log") {
   std::vector<std::string> full = {"serve"};
+  // Never serve's defaults here: a fixed port (tests run in parallel), NFD's directory in /etc,
+  // the real kubelet's PodResources socket.
+  for (const auto& [flag, value] :
+       {std::pair<std::string, std::string>{"--metrics-address", "127.0.0.1:0"},
+        {"--nfd-features-dir", ""},
+        {"--pod-resources-socket", ""}}) {
+    if (std::find(args.begin(), args.end(), flag) == args.end()) {
+      full.insert(full.end(), {flag, value});
+    }
+  }
   full.insert(full.end(), args.begin(), args.end());
   pid_ = Spawn(full, log_dir + "/plugin.out", log_path_, run_as);
 }
@@ -159,14 +172,20 @@ std::string PluginProcess::Log() const { return ReadAll(log_path_); }
 
 NodeHarness::NodeHarness(const std::string& spec, std::vector<std::string> extra_args,
                          bool start_kubelet, bool start_plugin)
-    : root_(dir_.path() + "/host"), plugin_dir_(dir_.path() + "/dp") {
+    : root_(dir_.path() + "/host"),
+      plugin_dir_(dir_.path() + "/dp"),
+      nfd_dir_(dir_.path() + "/nfd") {
   std::filesystem::create_directories(plugin_dir_);
+  std::filesystem::create_directories(nfd_dir_);
   auto node = hw::ParseSimulatedNodeSpec(spec);
   EXPECT_TRUE(node.ok()) << node.status();
   EXPECT_TRUE(hw::WriteSimulatedNode(root_, *node).ok());
   if (start_kubelet) StartKubelet();
   args_ = {"--plugin-dir", plugin_dir_,          "--host-root", root_,
            "--cpuid-dump", root_ + "/cpuid.txt", "--log-level", "debug"};
+  if (std::find(extra_args.begin(), extra_args.end(), "--nfd-features-dir") == extra_args.end()) {
+    args_.insert(args_.end(), {"--nfd-features-dir", nfd_dir_});
+  }
   args_.insert(args_.end(), extra_args.begin(), extra_args.end());
   if (start_plugin) StartPlugin();
 }
@@ -174,6 +193,31 @@ NodeHarness::NodeHarness(const std::string& spec, std::vector<std::string> extra
 void NodeHarness::StartPlugin(std::optional<uid_t> run_as) {
   plugin_.reset();  // the destructor kills a plugin still running
   plugin_ = std::make_unique<PluginProcess>(args_, dir_.path(), run_as);
+}
+
+std::optional<int> NodeHarness::MetricsPort() {
+  // The metrics_url field, in text or JSON.
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (std::chrono::steady_clock::now() < deadline && !plugin_->ExitCode()) {
+    const std::string log = Log();
+    for (const std::string marker :
+         {"metrics_url=http://127.0.0.1:", "\"metrics_url\":\"http://127.0.0.1:"}) {
+      if (size_t at = log.find(marker); at != std::string::npos) {
+        return std::atoi(log.c_str() + at + marker.size());
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpAnswer> HttpGet(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(std::chrono::seconds(5));
+  client.set_read_timeout(std::chrono::seconds(5));
+  httplib::Result result = client.Get(path.c_str());
+  if (!result) return std::nullopt;
+  return HttpAnswer{result->status, result->body};
 }
 
 void NodeHarness::StartKubelet() {

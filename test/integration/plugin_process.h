@@ -62,7 +62,8 @@ class TempDir {
 class PluginProcess {
  public:
   // Starts `tee-device-plugin serve args...` with stderr to a log file in `log_dir`; as the user
-  // `run_as` when given (the test runs as root, whom file permissions do not stop).
+  // `run_as` when given (the test runs as root, whom file permissions do not stop). Unless `args`
+  // name them: --metrics-address 127.0.0.1:0, --nfd-features-dir "" and --pod-resources-socket "".
   PluginProcess(const std::vector<std::string>& args, const std::string& log_dir,
                 std::optional<uid_t> run_as = std::nullopt);
   ~PluginProcess();  // SIGKILL if still running
@@ -80,7 +81,10 @@ class PluginProcess {
   std::optional<int> exit_code_;
 };
 
-// A simulated node with the kubelet emulator and the plugin serving on it.
+// A simulated node with the kubelet emulator and the plugin serving on it. Unless `extra_args`
+// say otherwise, the plugin serves metrics on 127.0.0.1 with a port of the kernel's choice
+// (MetricsPort() finds it in the log), writes node labels into nfd_dir() and reads no
+// PodResources.
 class NodeHarness {
  public:
   explicit NodeHarness(const std::string& spec = "numa=4GiB,4GiB driver=in-kernel",
@@ -89,6 +93,8 @@ class NodeHarness {
 
   const std::string& root() const { return root_; }
   const std::string& plugin_dir() const { return plugin_dir_; }
+  const std::string& nfd_dir() const { return nfd_dir_; }
+  const std::string& dir() const { return dir_.path(); }
   emulator::KubeletEmulator& kubelet() { return *kubelet_; }
   PluginProcess& plugin() { return *plugin_; }
   // <plugin dir>/<the EPC resource's socket>.
@@ -102,15 +108,26 @@ class NodeHarness {
       const std::function<bool(const emulator::ResourceView&)>& pred);
   // The plugin's log, for failure messages.
   std::string Log() const { return plugin_->Log(); }
+  // The metrics port the plugin logged, waiting for the line; nullopt when it never came.
+  std::optional<int> MetricsPort();
 
  private:
   TempDir dir_;
   std::vector<std::string> args_;
   std::string root_;
   std::string plugin_dir_;
+  std::string nfd_dir_;
   std::unique_ptr<emulator::KubeletEmulator> kubelet_;
   std::unique_ptr<PluginProcess> plugin_;
 };
+
+// An HTTP GET of http://127.0.0.1:<port><path>: the status and body, or nullopt when nothing
+// answered.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+std::optional<HttpAnswer> HttpGet(int port, const std::string& path);
 
 // Builds an AllocateRequest with one container request per ID list.
 v1beta1::AllocateRequest MakeAllocateRequest(const std::vector<std::vector<std::string>>& ids);

@@ -1,0 +1,232 @@
+// The real binary's /metrics, /healthz and /readyz against the kubelet emulator's view, per-pod
+// units through the emulator's PodResources stand-in, JSON logs, node labels for NFD, and a busy
+// metrics port.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "plugin_process.h"
+#include "pod_resources_server.h"
+
+namespace tee::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kRes = std::string("resource=\"") + kEpcResource + "\"";
+
+// Sample lines of an exposition, keyed by everything before the value.
+std::map<std::string, double> ParseMetrics(const std::string& text) {
+  std::map<std::string, double> samples;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line.front() == '#') continue;
+    const size_t space = line.rfind(' ');
+    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return samples;
+}
+
+std::map<std::string, double> Scrape(int port) {
+  std::optional<HttpAnswer> answer = HttpGet(port, "/metrics");
+  EXPECT_TRUE(answer.has_value());
+  if (!answer) return {};
+  EXPECT_EQ(answer->status, 200);
+  return ParseMetrics(answer->body);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Polls `path` until `ready` holds (readiness follows Register by a moment).
+int WaitForStatus(int port, const std::string& path, int status) {
+  std::optional<HttpAnswer> answer;
+  for (int i = 0; i < 500; ++i) {
+    answer = HttpGet(port, path);
+    if (answer && answer->status == status) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return answer ? answer->status : 0;
+}
+
+TEST(ObserveTest, ReadyzWaitsForTheKubeletAndHealthzAnswersThroughout) {
+  NodeHarness node("numa=1GiB driver=in-kernel", {}, /*start_kubelet=*/false);
+  std::optional<int> port = node.MetricsPort();
+  ASSERT_TRUE(port) << node.Log();
+  std::optional<HttpAnswer> ready = HttpGet(*port, "/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_THAT(ready->body,
+              HasSubstr(std::string("not registered with the kubelet: ") + kEpcResource));
+  EXPECT_EQ(HttpGet(*port, "/healthz")->status, 200);
+  EXPECT_EQ(Scrape(*port)["tee_device_plugin_registered{" + kRes + "}"], 0);
+
+  node.StartKubelet();
+  ASSERT_TRUE(node.WaitRegistered()) << node.Log();
+  EXPECT_EQ(WaitForStatus(*port, "/readyz", 200), 200) << node.Log();
+  EXPECT_EQ(HttpGet(*port, "/healthz")->status, 200);
+}
+
+TEST(ObserveTest, MetricsMatchTheKubeletsViewAndCountAllocatesByCode) {
+  NodeHarness node("numa=4GiB,2GiB driver=in-kernel");
+  auto view = node.WaitRegistered();
+  ASSERT_TRUE(view) << node.Log();
+  std::optional<int> port = node.MetricsPort();
+  ASSERT_TRUE(port) << node.Log();
+  std::map<int64_t, int> per_numa;
+  for (const auto& device : view->devices) per_numa[device.numa_nodes.at(0)]++;
+
+  auto metrics = Scrape(*port);
+  for (const auto& [numa, count] : per_numa) {
+    const std::string labels = "{" + kRes + ",numa_node=\"" + std::to_string(numa) + "\"}";
+    EXPECT_EQ(metrics["tee_device_plugin_capacity_units" + labels], count) << labels;
+    EXPECT_EQ(metrics["tee_device_plugin_allocatable_units" + labels], count) << labels;
+  }
+  EXPECT_EQ(metrics["tee_device_plugin_units{" + kRes + ",health=\"healthy\"}"],
+            view->HealthyCount());
+  EXPECT_EQ(metrics["tee_device_plugin_registrations_total{" + kRes + "}"], view->registrations);
+  EXPECT_EQ(metrics["tee_device_plugin_list_and_watch_streams_open{" + kRes + "}"], 1);
+
+  const std::string log_before = node.Log();
+  const size_t log_lines_before = std::count(log_before.begin(), log_before.end(), '\n');
+  constexpr int kAllocates = 7;
+  std::vector<std::string> ids = HealthyIds(*view, kAllocates);
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({{id}})).ok());
+  }
+  auto bad = node.kubelet().Allocate(kEpcResource, MakeAllocateRequest({{"no-such-id"}}));
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+
+  metrics = Scrape(*port);
+  const std::string allocate = "{" + kRes + ",method=\"Allocate\"";
+  EXPECT_EQ(metrics["tee_device_plugin_grpc_calls_total" + allocate + ",code=\"OK\"}"], kAllocates);
+  EXPECT_EQ(
+      metrics["tee_device_plugin_grpc_calls_total" + allocate + ",code=\"INVALID_ARGUMENT\"}"], 1);
+  EXPECT_EQ(metrics["tee_device_plugin_grpc_call_duration_seconds_count" + allocate + "}"],
+            kAllocates + 1);
+  EXPECT_EQ(
+      metrics["tee_device_plugin_grpc_call_duration_seconds_bucket" + allocate + ",le=\"+Inf\"}"],
+      kAllocates + 1);
+  EXPECT_GT(metrics["tee_device_plugin_grpc_call_duration_seconds_sum" + allocate + "}"], 0);
+  bool has_build_info = false;
+  for (const auto& [series, value] : metrics) {
+    if (series.starts_with("tee_device_plugin_build_info{version=\"0.1.0\",git_commit=\"")) {
+      has_build_info = value == 1;
+    }
+  }
+  EXPECT_TRUE(has_build_info);
+  const std::string log_after = node.Log();
+  const size_t log_lines_after = std::count(log_after.begin(), log_after.end(), '\n');
+  EXPECT_LT(log_lines_after - log_lines_before, static_cast<size_t>(kAllocates))
+      << "no log line per Allocate";
+}
+
+TEST(ObserveTest, PerPodUnitsComeFromThePodResourcesApi) {
+  TempDir sockets;
+  const std::string socket = sockets.path() + "/pod-resources.sock";
+  NodeHarness node("numa=1GiB driver=in-kernel", {"--pod-resources-socket", socket});
+  ASSERT_TRUE(node.WaitRegistered()) << node.Log();
+  std::optional<int> port = node.MetricsPort();
+  ASSERT_TRUE(port) << node.Log();
+  auto pod_resources = emulator::PodResourcesServer::Start(socket, node.plugin_dir());
+  ASSERT_TRUE(pod_resources.ok()) << pod_resources.status();
+  ASSERT_TRUE(node.kubelet().AdmitContainer(kEpcResource, "ml/trainer", "main", 10).ok());
+  ASSERT_TRUE(node.kubelet().AdmitContainer(kEpcResource, "web", "app", 3).ok());
+
+  auto metrics = Scrape(*port);
+  EXPECT_EQ(
+      metrics["tee_device_plugin_pod_units{namespace=\"ml\",pod=\"trainer\",container=\"main\"," +
+              kRes + "}"],
+      10);
+  EXPECT_EQ(
+      metrics["tee_device_plugin_pod_units{namespace=\"default\",pod=\"web\",container=\"app\"," +
+              kRes + "}"],
+      3);
+  EXPECT_EQ(metrics["tee_device_plugin_pod_resources_up"], 1);
+  for (int i = 0; i < 5; ++i) Scrape(*port);
+  EXPECT_EQ((*pod_resources)->list_calls(), 1) << "scrapes within the cache period share a query";
+}
+
+TEST(ObserveTest, AnUnreachablePodResourcesSocketIsAMetricNotAFailedScrape) {
+  NodeHarness node("numa=1GiB driver=in-kernel",
+                   {"--pod-resources-socket", "/nonexistent/pod-resources.sock"});
+  std::optional<int> port = node.MetricsPort();
+  ASSERT_TRUE(port) << node.Log();
+  auto metrics = Scrape(*port);
+  EXPECT_EQ(metrics["tee_device_plugin_pod_resources_up"], 0);
+  EXPECT_EQ(metrics["tee_device_plugin_pod_resources_query_failures_total"], 1);
+}
+
+TEST(ObserveTest, JsonLogsAreOneObjectPerLine) {
+  NodeHarness node("numa=1GiB driver=in-kernel", {"--log-format", "json"});
+  ASSERT_TRUE(node.WaitRegistered()) << node.Log();
+  ASSERT_TRUE(node.MetricsPort()) << node.Log();
+  std::istringstream lines(node.Log());
+  int objects = 0;
+  bool saw_url_field = false;
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(event.is_object()) << line;
+    EXPECT_TRUE(event.contains("time") && event.contains("level") && event.contains("msg")) << line;
+    saw_url_field = saw_url_field || event.contains("metrics_url");
+    ++objects;
+  }
+  EXPECT_GT(objects, 2);
+  EXPECT_TRUE(saw_url_field) << node.Log();
+}
+
+TEST(ObserveTest, NodeLabelsFollowTheHardwareAndGoAwayOnShutdown) {
+  NodeHarness node("numa=4GiB,4GiB driver=in-kernel");
+  ASSERT_TRUE(node.WaitRegistered()) << node.Log();
+  const std::string file = node.nfd_dir() + "/tee-device-plugin";
+  std::string labels = ReadFile(file);
+  EXPECT_THAT(labels, HasSubstr("sgx.tee.dev/enabled=true\n"));
+  EXPECT_THAT(labels, HasSubstr("sgx.tee.dev/driver=in-kernel\n"));
+  EXPECT_THAT(labels, HasSubstr("sgx.tee.dev/epc-mib=8192\n"));
+
+  std::filesystem::remove(node.root() + "/dev/sgx_enclave");
+  ASSERT_TRUE(node.WaitFor([](const emulator::ResourceView& v) { return v.HealthyCount() == 0; }))
+      << node.Log();
+  for (int i = 0; i < 500 && ReadFile(file).find("enabled=false") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_THAT(ReadFile(file), HasSubstr("sgx.tee.dev/enabled=false\n"));
+
+  ASSERT_EQ(node.plugin().SignalAndWait(SIGTERM, kWait), 0) << node.Log();
+  EXPECT_FALSE(std::filesystem::exists(file)) << "removed on a clean shutdown";
+}
+
+TEST(ObserveTest, ABusyMetricsPortStopsTheStartNamingTheAddress) {
+  const int holder = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(listen(holder, 1), 0);
+  socklen_t length = sizeof(address);
+  getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length);
+  const std::string busy = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+
+  NodeHarness node("numa=1GiB", {"--metrics-address", busy}, false);
+  EXPECT_EQ(node.plugin().SignalAndWait(0, kWait), 2);
+  EXPECT_THAT(node.Log(), HasSubstr("cannot listen on --metrics-address " + busy));
+  EXPECT_THAT(node.Log(), HasSubstr("in use"));
+  close(holder);
+}
+
+}  // namespace
+}  // namespace tee::testing
