@@ -46,11 +46,12 @@ fi
 if has_stage tsan; then
   # Only code whose synchronisation TSan can see: Debian's gRPC and abseil are not instrumented, so
   # anything running on gRPC's threads draws reports from inside gRPC that say nothing about us.
-  stage "TSan build: mutex, event loop, snapshot store"
+  stage "TSan build: mutex, event loop, snapshot store, metrics server"
   bash scripts/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug -DTEE_SANITIZE=thread \
-    -DTEE_BUILD_TESTS=ON -DTEE_BUILD_BENCH=OFF -- tee_common_tests tee_kubelet_tests
+    -DTEE_BUILD_TESTS=ON -DTEE_BUILD_BENCH=OFF -- tee_common_tests tee_kubelet_tests \
+    tee_observe_tests
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
-    run_ctest build-tsan -R '^(MutexTest|EventLoopTest|SnapshotStoreTest)\.'
+    run_ctest build-tsan -R '^(MutexTest|EventLoopTest|SnapshotStoreTest|MetricsServerTest)\.'
 fi
 
 if has_stage fuzz; then
