@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include "app/config_file.h"
+
 namespace tee::app {
 namespace {
 
@@ -53,6 +55,30 @@ TEST(ObserveFlagsTest, EmptyValuesTurnThemOffFromFlagsAndEnvironment) {
   EXPECT_EQ(options.pod_resources_socket, "");
   EXPECT_EQ(options.metrics_address, ":1234") << "the flag beats the environment";
   EXPECT_TRUE(ValidateOptions(options).ok());
+}
+
+TEST(ObserveFlagsTest, TheConfigFileSetsAndTurnsThemOffToo) {
+  DaemonOptions options;
+  CLI::App app;
+  AddServeFlags(app, &options);
+  const char* argv[] = {"serve", "--nfd-features-dir", "/flag/nfd"};
+  app.parse(3, const_cast<char**>(argv));
+  ASSERT_TRUE(ApplyConfigText(app,
+                              "metrics-address: \"\"\nlog-format: json\n"
+                              "nfd-features-dir: /file/nfd\npod-resources-socket: /file/pr.sock\n",
+                              "test.yaml", {"config"})
+                  .ok());
+  EXPECT_EQ(options.metrics_address, "");
+  EXPECT_EQ(options.log_format, "json");
+  EXPECT_EQ(options.nfd_features_dir, "/flag/nfd") << "the flag beats the file";
+  EXPECT_EQ(options.pod_resources_socket, "/file/pr.sock");
+  CLI::App bad_app;
+  DaemonOptions bad;
+  AddServeFlags(bad_app, &bad);
+  bad_app.parse(1, const_cast<char**>(argv));
+  absl::Status status = ApplyConfigText(bad_app, "log-format: xml\n", "test.yaml", {"config"});
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("log-format"), std::string::npos) << status;
 }
 
 TEST(ObserveFlagsTest, BadValuesAreRefusedNamingTheFlag) {

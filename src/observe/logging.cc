@@ -1,10 +1,12 @@
 #include "observe/logging.h"
 
+#include <grpc/support/log.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -92,7 +94,40 @@ absl::StatusOr<spdlog::level::level_enum> ParseLevel(std::string_view level) {
   return parsed;
 }
 
+spdlog::level::level_enum GrpcLevel(gpr_log_severity severity) {
+  switch (severity) {
+    case GPR_LOG_SEVERITY_DEBUG:
+      return spdlog::level::debug;
+    case GPR_LOG_SEVERITY_INFO:
+      return spdlog::level::info;
+    case GPR_LOG_SEVERITY_ERROR:
+      return spdlog::level::err;
+  }
+  return spdlog::level::err;
+}
+
+// The logger gRPC's lines go to. Loggers handed out here are never freed: gRPC threads may still
+// log while static destructors run at exit.
+std::atomic<spdlog::logger*> grpc_logger{nullptr};
+
+// Runs on whichever gRPC thread logs; the logger's sinks are thread-safe.
+void ForwardGrpcLog(gpr_log_func_args* args) {
+  spdlog::logger* logger = grpc_logger.load();
+  if (logger == nullptr) return;
+  LogFields fields(
+      {{"source", "grpc"},
+       {"file", absl::StrCat(args->file == nullptr ? "" : args->file, ":", args->line)}});
+  logger->log(GrpcLevel(args->severity), "{}", args->message == nullptr ? "" : args->message);
+}
+
 }  // namespace
+
+void ForwardGrpcLogs() {
+  static auto* kept = new std::vector<std::shared_ptr<spdlog::logger>>();  // never freed: above
+  kept->push_back(spdlog::default_logger());
+  grpc_logger.store(kept->back().get());
+  gpr_set_log_function(&ForwardGrpcLog);
+}
 
 std::unique_ptr<spdlog::formatter> MakeLogFormatter(LogFormat format) {
   if (format == LogFormat::kJson) return std::make_unique<JsonFormatter>();
@@ -153,6 +188,7 @@ absl::Status SetUpLogging(std::string_view level, std::string_view format) {
   logger->set_level(*parsed);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
+  ForwardGrpcLogs();
   return absl::OkStatus();
 }
 

@@ -24,6 +24,11 @@ enum class LogFormat { kText, kJson };
 // InvalidArgument naming the value.
 absl::Status SetUpLogging(std::string_view level, std::string_view format = "text");
 
+// Sends gRPC's own log lines (gpr_log) through the default spdlog logger, with the fields
+// source=grpc and file, so they share the format (a stray plain line would break JSON logs).
+// SetUpLogging calls it. Call it again after replacing the default logger; not concurrently.
+void ForwardGrpcLogs();
+
 // The formatter SetUpLogging gives the logger (tests format through it into their own sinks).
 std::unique_ptr<spdlog::formatter> MakeLogFormatter(LogFormat format);
 

@@ -1,5 +1,6 @@
 #include "observe/logging.h"
 
+#include <grpc/support/log.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -66,6 +67,25 @@ TEST(LoggingTest, JsonEscapingKeepsValidUtf8AndReplacesTheRest) {
             "caf\xC3\xA9 \\u0001 \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xF0\x9F\x98\x80");
   EXPECT_TRUE(nlohmann::json::accept("\"" + out + "\""));
+}
+
+TEST(LoggingTest, GrpcLogLinesComeThroughTheSameFormat) {
+  std::ostringstream out;
+  auto logger = std::make_shared<spdlog::logger>(
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  logger->set_formatter(MakeLogFormatter(LogFormat::kJson));
+  const std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+  spdlog::set_default_logger(logger);
+  ForwardGrpcLogs();
+  gpr_log_verbosity_init();  // grpc_init() does this in the daemon (GRPC_VERBOSITY, default ERROR)
+  gpr_log(GPR_ERROR, "subchannel %d failed", 7);
+  spdlog::set_default_logger(previous);
+  ForwardGrpcLogs();  // away from `out`, which dies with this test
+  nlohmann::json event = nlohmann::json::parse(out.str());
+  EXPECT_EQ(event["level"], "error");
+  EXPECT_EQ(event["msg"], "subchannel 7 failed");
+  EXPECT_EQ(event["source"], "grpc");
+  EXPECT_NE(event["file"].get<std::string>().find("logging_test.cc:"), std::string::npos);
 }
 
 TEST(LoggingTest, RefusesUnknownLevelsAndFormats) {
