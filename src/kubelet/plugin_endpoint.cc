@@ -162,12 +162,14 @@ void PluginEndpoint::Register() {
 
 void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
   registration_.ReleaseFinished();
-  if (attempt != attempt_ || shut_down_) return;  // superseded by a newer attempt
+  if (shut_down_) return;
+  // Accepted is accepted, even when a newer attempt (a kubelet restarting again) superseded it.
+  if (status.ok()) registrations_.fetch_add(1);
+  if (attempt != attempt_) return;  // superseded by a newer attempt
   if (status.ok()) {
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - attempt_started_);
     registered_ = true;
-    registrations_.fetch_add(1);
     backoff_ = std::chrono::milliseconds(0);
     last_failure_.clear();
     spdlog::info("registered {} with the kubelet ({} us)", options_.resource_name, took.count());
