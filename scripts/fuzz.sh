@@ -1,28 +1,47 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target in BUILD_DIR/fuzz for SECONDS each, seeded from fuzz/corpus/<target>
-# and, for the CPUID parsers, the reference dumps. Fails on the first finding.
-# usage: scripts/fuzz.sh BUILD_DIR SECONDS
+# Runs every libFuzzer target in BUILD_DIR/fuzz for SECONDS each, JOBS targets at a time (default:
+# nproc), seeded from fuzz/corpus/<target> and, for the CPUID dump parser, the reference dumps in
+# ../shared/reference/cpuid. Prints one line per target with its executions; fails when any target
+# finds a crash, leak or timeout, copying the input that did it to fuzz/findings/.
+# usage: scripts/fuzz.sh BUILD_DIR SECONDS [JOBS]
+# Ten minutes per target, two at a time, in the background:
+#   nice -n 10 bash scripts/fuzz.sh build-fuzz 600 2 > fuzz-600.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build_dir=${1:?usage: scripts/fuzz.sh BUILD_DIR SECONDS}
+build_dir=${1:?usage: scripts/fuzz.sh BUILD_DIR SECONDS [JOBS]}
 seconds=${2:-60}
-reference=../shared/reference/cpuid
+jobs=${3:-$(nproc)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-status=0
-for target in "$build_dir"/fuzz/*_fuzz; do
+export work seconds
+
+# One target: seed, run, and leave a one-line summary (plus the log's tail on a finding).
+run_one() {
+  local target=$1 name corpus log
   name=$(basename "$target")
   corpus="$work/$name"
+  log="$work/$name.log"
   mkdir -p "$corpus"
-  [ -d "fuzz/corpus/$name" ] && cp -r "fuzz/corpus/$name/." "$corpus/"
-  if [ "$name" = cpuid_dump_fuzz ] && [ -d "$reference" ]; then cp "$reference"/*.txt "$corpus/"; fi
-  echo "fuzz: $name for ${seconds}s"
-  if ! "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
-      -artifact_prefix="$work/" "$corpus" >"$work/$name.log" 2>&1; then
-    echo "fuzz: $name found a problem:"; tail -40 "$work/$name.log"; status=1
-    mkdir -p fuzz/findings && cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* fuzz/findings/ 2>/dev/null || true
-  else
-    grep -E "^#[0-9]+.*DONE" "$work/$name.log" | tail -1 || true
+  if [ -d "fuzz/corpus/$name" ]; then cp -r "fuzz/corpus/$name/." "$corpus/"; fi
+  if [ "$name" = cpuid_dump_fuzz ] && [ -d ../shared/reference/cpuid ]; then
+    cp ../shared/reference/cpuid/*.txt "$corpus/"
   fi
-done
+  if "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$work/$name-" "$corpus" >"$log" 2>&1; then
+    local runs
+    runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
+    echo "fuzz: $name: ${runs:-?} runs in ${seconds}s, corpus $(ls "$corpus" | wc -l) inputs, no finding" \
+      >"$work/$name.summary"
+  else
+    { echo "fuzz: $name FOUND A PROBLEM:"; tail -40 "$log"; } >"$work/$name.summary"
+    mkdir -p fuzz/findings
+    cp "$work/$name-"* fuzz/findings/ 2>/dev/null || true
+    return 1
+  fi
+}
+export -f run_one
+
+status=0
+ls "$build_dir"/fuzz/*_fuzz | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {} || status=1
+cat "$work"/*.summary
 exit $status
