@@ -25,8 +25,12 @@ inline constexpr std::chrono::milliseconds kWait{10000};
 // everything about threefold).
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 inline constexpr std::chrono::milliseconds kFollowWithin{300};
+// RSS says nothing under a sanitizer (ASan holds freed memory in quarantine); LeakSanitizer
+// checks the heap at the plugin's clean exit instead.
+inline constexpr bool kRssMeaningful = false;
 #else
 inline constexpr std::chrono::milliseconds kFollowWithin{100};
+inline constexpr bool kRssMeaningful = true;
 #endif
 
 // Result of running the binary to completion.
