@@ -1,20 +1,62 @@
 #include "kubelet/device_plugin_service.h"
 
 #include "kubelet/allocation_handlers.h"
-#include "kubelet/list_and_watch_reactor.h"
+#include "kubelet/list_and_watch_stream.h"
 #include "kubelet/status_conversion.h"
+#include "kubelet/unary_call.h"
 
 namespace tee::kubelet {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+struct GetDevicePluginOptionsMethod {
+  using Request = v1beta1::Empty;
+  using Response = v1beta1::DevicePluginOptions;
+  static constexpr Rpc kRpc = Rpc::kGetDevicePluginOptions;
+  static constexpr auto kRequest = &DevicePluginAsyncService::RequestGetDevicePluginOptions;
+  static grpc::Status Handle(const CallEnvironment& /*environment*/, const Request& /*request*/,
+                             Response* response) {
+    *response = PluginOptions();
+    return grpc::Status::OK;
+  }
+};
 
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const grpc::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(status);
-  return reactor;
-}
+struct GetPreferredAllocationMethod {
+  using Request = v1beta1::PreferredAllocationRequest;
+  using Response = v1beta1::PreferredAllocationResponse;
+  static constexpr Rpc kRpc = Rpc::kGetPreferredAllocation;
+  static constexpr auto kRequest = &DevicePluginAsyncService::RequestGetPreferredAllocation;
+  static grpc::Status Handle(const CallEnvironment& environment, const Request& request,
+                             Response* response) {
+    std::shared_ptr<const PluginSnapshot> snapshot = environment.store->Current();
+    return ToGrpcStatus(HandlePreferredAllocation(*snapshot->plan, request, response));
+  }
+};
+
+struct AllocateMethod {
+  using Request = v1beta1::AllocateRequest;
+  using Response = v1beta1::AllocateResponse;
+  static constexpr Rpc kRpc = Rpc::kAllocate;
+  static constexpr auto kRequest = &DevicePluginAsyncService::RequestAllocate;
+  static grpc::Status Handle(const CallEnvironment& environment, const Request& request,
+                             Response* response) {
+    std::shared_ptr<const PluginSnapshot> snapshot = environment.store->Current();
+    grpc::Status status = ToGrpcStatus(HandleAllocate(*snapshot->plan, request, response));
+    if (!status.ok()) response->Clear();
+    return status;
+  }
+};
+
+struct PreStartContainerMethod {
+  using Request = v1beta1::PreStartContainerRequest;
+  using Response = v1beta1::PreStartContainerResponse;
+  static constexpr Rpc kRpc = Rpc::kPreStartContainer;
+  static constexpr auto kRequest = &DevicePluginAsyncService::RequestPreStartContainer;
+  // Registered with pre_start_required=false; answer OK if a kubelet calls anyway.
+  static grpc::Status Handle(const CallEnvironment& /*environment*/, const Request& /*request*/,
+                             Response* /*response*/) {
+    return grpc::Status::OK;
+  }
+};
 
 }  // namespace
 
@@ -25,48 +67,14 @@ v1beta1::DevicePluginOptions PluginOptions() {
   return options;
 }
 
-grpc::ServerUnaryReactor* DevicePluginService::GetDevicePluginOptions(
-    grpc::CallbackServerContext* context, const v1beta1::Empty* /*request*/,
-    v1beta1::DevicePluginOptions* response) {
-  *response = PluginOptions();
-  counters_->RecordCall(Rpc::kGetDevicePluginOptions, grpc::StatusCode::OK, {});
-  return FinishNow(context, grpc::Status::OK);
-}
-
-grpc::ServerWriteReactor<grpc::ByteBuffer>* DevicePluginService::ListAndWatch(
-    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* /*request*/) {
-  counters_->RecordStreamOpened();
-  return new ListAndWatchReactor(store_, counters_);
-}
-
-grpc::ServerUnaryReactor* DevicePluginService::GetPreferredAllocation(
-    grpc::CallbackServerContext* context, const v1beta1::PreferredAllocationRequest* request,
-    v1beta1::PreferredAllocationResponse* response) {
-  Clock::time_point start = Clock::now();
-  std::shared_ptr<const PluginSnapshot> snapshot = store_->Current();
-  grpc::Status status =
-      ToGrpcStatus(HandlePreferredAllocation(*snapshot->plan, *request, response));
-  counters_->RecordCall(Rpc::kGetPreferredAllocation, status.error_code(), Clock::now() - start);
-  return FinishNow(context, status);
-}
-
-grpc::ServerUnaryReactor* DevicePluginService::Allocate(grpc::CallbackServerContext* context,
-                                                        const v1beta1::AllocateRequest* request,
-                                                        v1beta1::AllocateResponse* response) {
-  Clock::time_point start = Clock::now();
-  std::shared_ptr<const PluginSnapshot> snapshot = store_->Current();
-  grpc::Status status = ToGrpcStatus(HandleAllocate(*snapshot->plan, *request, response));
-  if (!status.ok()) response->Clear();
-  counters_->RecordCall(Rpc::kAllocate, status.error_code(), Clock::now() - start);
-  return FinishNow(context, status);
-}
-
-grpc::ServerUnaryReactor* DevicePluginService::PreStartContainer(
-    grpc::CallbackServerContext* context, const v1beta1::PreStartContainerRequest* /*request*/,
-    v1beta1::PreStartContainerResponse* /*response*/) {
-  // Registered with pre_start_required=false; answer OK if a kubelet calls anyway.
-  counters_->RecordCall(Rpc::kPreStartContainer, grpc::StatusCode::OK, {});
-  return FinishNow(context, grpc::Status::OK);
+void DevicePluginService::Listen(grpc::ServerCompletionQueue* queue, QueueGate* gate) {
+  const CallEnvironment environment{
+      .service = &service_, .queue = queue, .gate = gate, .store = store_, .counters = counters_};
+  UnaryCall<GetDevicePluginOptionsMethod>::Listen(environment);
+  ListAndWatchStream::Listen(environment);
+  UnaryCall<GetPreferredAllocationMethod>::Listen(environment);
+  UnaryCall<AllocateMethod>::Listen(environment);
+  UnaryCall<PreStartContainerMethod>::Listen(environment);
 }
 
 }  // namespace tee::kubelet

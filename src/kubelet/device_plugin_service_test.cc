@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "kubelet/plugin_server.h"
 #include "kubelet/snapshot_store.h"
@@ -135,6 +137,90 @@ TEST_F(ServiceTest, ShutdownEndsOpenStreamsPromptly) {
   EXPECT_FALSE(stream->Read(&message));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/epc.sock"));
+}
+
+TEST_F(ServiceTest, AStreamIsCountedOpenThenClosedAsCancelledWhenTheKubeletLeaves) {
+  auto stub = NewStub();
+  grpc::ClientContext context;
+  auto stream = stub->ListAndWatch(&context, v1beta1::Empty());
+  v1beta1::ListAndWatchResponse message;
+  ASSERT_TRUE(stream->Read(&message));
+  EXPECT_EQ(counters_.streams_opened(), 1u);
+  EXPECT_EQ(counters_.streams_open(), 1u);
+  context.TryCancel();
+  EXPECT_FALSE(stream->Read(&message));
+  EXPECT_TRUE(store_->WaitForNoWatchers(absl::Seconds(5)));
+  // The stream lets go of the store just before it is counted closed.
+  for (int i = 0; i < 500 && counters_.streams_open() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_EQ(counters_.streams_open(), 0u);
+  RpcCounts counts = counters_.Read(Rpc::kListAndWatch);
+  EXPECT_EQ(counts.calls(), 1u);
+  EXPECT_EQ(counts.by_code[static_cast<size_t>(grpc::StatusCode::CANCELLED)], 1u);
+}
+
+TEST_F(ServiceTest, ConcurrentAllocatesAreEachAnsweredAndCounted) {
+  constexpr int kThreads = 4;
+  constexpr int kCallsEach = 25;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, &ok, t] {
+      auto stub = NewStub();
+      for (int i = 0; i < kCallsEach; ++i) {
+        grpc::ClientContext context;
+        v1beta1::AllocateRequest request;
+        request.add_container_requests()->add_devices_ids(
+            std::to_string((t * kCallsEach + i) % 10));
+        v1beta1::AllocateResponse response;
+        if (stub->Allocate(&context, request, &response).ok() &&
+            response.container_responses_size() == 1) {
+          ok.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), kThreads * kCallsEach);
+  EXPECT_EQ(counters_.Read(Rpc::kAllocate).calls(), uint64_t{kThreads * kCallsEach});
+}
+
+TEST_F(ServiceTest, AMethodTheServiceDoesNotHaveIsUnimplemented) {
+  // The kubelet's Registration service, asked of the plugin's socket by mistake.
+  auto stub = v1beta1::Registration::NewStub(
+      grpc::CreateChannel("unix://" + dir_ + "/epc.sock", grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1beta1::Empty response;
+  grpc::Status status = stub->Register(&context, v1beta1::RegisterRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(ServiceTest, ShutdownWhilePublishingEndsCleanly) {
+  auto stub = NewStub();
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1beta1::ListAndWatchResponse>>> streams;
+  for (int i = 0; i < 3; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    streams.push_back(stub->ListAndWatch(contexts.back().get(), v1beta1::Empty()));
+    v1beta1::ListAndWatchResponse message;
+    ASSERT_TRUE(streams.back()->Read(&message));
+  }
+  // Streams start writes from the publisher's thread; none may start once the queue shuts down.
+  std::atomic<bool> stop{false};
+  std::thread publisher([this, &stop] {
+    for (uint64_t version = 2; !stop.load(); ++version) {
+      store_->Publish(MakeSnapshot(version, MakePlan(64, version % 2 == 0)));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  server_->Shutdown(std::chrono::milliseconds(10));
+  stop.store(true);
+  publisher.join();
+  EXPECT_TRUE(store_->WaitForNoWatchers(absl::Seconds(5)));
+  EXPECT_EQ(counters_.streams_open(), 0u);
+  for (auto& context : contexts) context->TryCancel();
 }
 
 TEST_F(ServiceTest, SecondServerOnALiveSocketIsRefused) {

@@ -1,5 +1,6 @@
 #include "kubelet/plugin_server.h"
 
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -27,6 +28,15 @@ std::string TemporaryBindPath(const std::string& socket_path) {
   std::string dir = slash == std::string::npos ? "." : socket_path.substr(0, slash);
   std::string name = socket_path.substr(slash == std::string::npos ? 0 : slash + 1);
   return absl::StrCat(dir, "/.", name, ".", getpid(), ".", counter.fetch_add(1));
+}
+
+// Runs every call's tags until the queue has shut down and is drained. Next() blocks without a
+// deadline, so the thread sleeps until gRPC has an event.
+void RunQueue(grpc::ServerCompletionQueue* queue) {
+  pthread_setname_np(pthread_self(), "dp-queue");
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue->Next(&tag, &ok)) static_cast<CompletionTag*>(tag)->OnComplete(ok);
 }
 
 }  // namespace
@@ -67,28 +77,38 @@ absl::StatusOr<std::unique_ptr<PluginServer>> PluginServer::Start(const std::str
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix://" + bind_path, grpc::InsecureServerCredentials());
   builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  builder.RegisterService(service.get());
+  builder.RegisterService(service->service());
+  std::unique_ptr<grpc::ServerCompletionQueue> queue = builder.AddCompletionQueue();
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve on ", socket_path, " (is the directory there and writable?)"));
   }
+  std::unique_ptr<PluginServer> plugin_server(
+      new PluginServer(socket_path, std::move(service), std::move(queue), std::move(server)));
   if (rename(bind_path.c_str(), socket_path.c_str()) != 0) {
     std::string message =
         absl::StrCat("cannot put the socket at ", socket_path, ": ", std::strerror(errno));
-    server->Shutdown(std::chrono::system_clock::now());
+    plugin_server->Shutdown(std::chrono::milliseconds(0));  // no identity yet: removes nothing
     unlink(bind_path.c_str());
     return absl::UnavailableError(message);
   }
-  return std::unique_ptr<PluginServer>(
-      new PluginServer(socket_path, std::move(service), std::move(server)));
+  plugin_server->RecordSocketIdentity();
+  return plugin_server;
 }
 
 PluginServer::PluginServer(std::string socket_path, std::unique_ptr<DevicePluginService> service,
+                           std::unique_ptr<grpc::ServerCompletionQueue> queue,
                            std::unique_ptr<grpc::Server> server)
     : socket_path_(std::move(socket_path)),
       service_(std::move(service)),
+      queue_(std::move(queue)),
       server_(std::move(server)) {
+  service_->Listen(queue_.get(), &gate_);
+  queue_thread_ = std::thread(RunQueue, queue_.get());
+}
+
+void PluginServer::RecordSocketIdentity() {
   struct stat info {};
   if (StatSocket(socket_path_, &info)) {
     inode_ = info.st_ino;
@@ -100,7 +120,8 @@ PluginServer::~PluginServer() { Shutdown(std::chrono::milliseconds(0)); }
 
 bool PluginServer::SocketIsOurs() const {
   struct stat info {};
-  return StatSocket(socket_path_, &info) && info.st_ino == inode_ && info.st_dev == device_;
+  return inode_ != 0 && StatSocket(socket_path_, &info) && info.st_ino == inode_ &&
+         info.st_dev == device_;
 }
 
 void PluginServer::RemoveSocketIfOurs() const {
@@ -111,8 +132,13 @@ void PluginServer::RemoveSocketIfOurs() const {
 void PluginServer::Shutdown(std::chrono::milliseconds grace) {
   if (server_ == nullptr) return;
   RemoveSocketIfOurs();
+  // Refuses new calls, waits up to `grace`, then cancels what is left; the queue thread keeps
+  // running meanwhile so streams see their cancellation and let go of their calls.
   server_->Shutdown(std::chrono::system_clock::now() + grace);
   server_->Wait();
+  gate_.Close();  // no operation may start on the queue once it shuts down
+  queue_->Shutdown();
+  queue_thread_.join();  // returns once every outstanding tag was delivered
   server_.reset();
 }
 

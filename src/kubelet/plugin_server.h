@@ -1,6 +1,8 @@
 // Provides PluginServer: the gRPC server of one resource on its unix socket in the kubelet's
-// plugin directory, with a receive limit large enough for Allocate with a million IDs.
-// Thread safety: Start/Shutdown from one thread (the daemon's loop); the service runs on gRPC's.
+// plugin directory, with a receive limit large enough for Allocate with a million IDs. Calls run
+// on the server's own completion-queue thread, which sleeps in the queue until gRPC has work.
+// Thread safety: Start/Shutdown from one thread (the daemon's loop); the service runs on the
+// server's queue thread.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "kubelet/device_plugin_service.h"
@@ -43,11 +46,20 @@ class PluginServer {
 
  private:
   PluginServer(std::string socket_path, std::unique_ptr<DevicePluginService> service,
+               std::unique_ptr<grpc::ServerCompletionQueue> queue,
                std::unique_ptr<grpc::Server> server);
+  // Remembers which file is ours, once it is at socket_path_.
+  void RecordSocketIdentity();
 
   std::string socket_path_;
-  std::unique_ptr<DevicePluginService> service_;  // outlives server_ (declared first)
+  // Destroyed in reverse: the server, then the queue (drained by then), then the service.
+  std::unique_ptr<DevicePluginService> service_;
+  std::unique_ptr<grpc::ServerCompletionQueue> queue_;
+  QueueGate gate_;
   std::unique_ptr<grpc::Server> server_;
+  // One thread: the kubelet makes one call at a time, a stream waiting on a slow reader holds
+  // no thread, and a call's tags never run concurrently (ListAndWatchStream relies on it).
+  std::thread queue_thread_;
   ino_t inode_ = 0;
   dev_t device_ = 0;
 };

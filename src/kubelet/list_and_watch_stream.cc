@@ -1,0 +1,126 @@
+#include "kubelet/list_and_watch_stream.h"
+
+#include <utility>
+
+namespace tee::kubelet {
+
+void ListAndWatchStream::Listen(const CallEnvironment& environment) {
+  auto* stream = new ListAndWatchStream(environment);
+  bool requested = environment.gate->StartIfOpen([stream] {
+    stream->environment_.service->RequestListAndWatch(
+        &stream->context_, &stream->request_, &stream->writer_, stream->environment_.queue,
+        stream->environment_.queue, &stream->requested_tag_);
+  });
+  if (!requested) delete stream;
+}
+
+ListAndWatchStream::ListAndWatchStream(const CallEnvironment& environment)
+    : environment_(environment),
+      writer_(&context_),
+      requested_tag_(this),
+      written_tag_(this),
+      finish_sent_tag_(this),
+      done_tag_(this) {
+  context_.AsyncNotifyWhenDone(&done_tag_);
+}
+
+void ListAndWatchStream::OnRequested(bool ok) {
+  if (!ok) {  // the server shut down before a call came; gRPC then never reports it done
+    delete this;
+    return;
+  }
+  Listen(environment_);
+  opened_ = std::chrono::steady_clock::now();
+  environment_.counters->RecordStreamOpened();
+  std::shared_ptr<const PluginSnapshot> first = environment_.store->AddWatcher(this);
+  tee::MutexLock lock(&mutex_);
+  started_ = true;
+  // A publish may have raced in between; send whichever is newer.
+  if (pending_ != nullptr && pending_->version > first->version) first = std::move(pending_);
+  pending_.reset();
+  StartWriteLocked(std::move(first));
+}
+
+void ListAndWatchStream::OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) {
+  tee::MutexLock lock(&mutex_);
+  if (finished_) return;
+  if (!started_ || in_flight_ != nullptr) {
+    pending_ = std::move(snapshot);  // only the latest matters: each list is complete
+    return;
+  }
+  if (snapshot->version != sent_version_) StartWriteLocked(std::move(snapshot));
+}
+
+void ListAndWatchStream::StartWriteLocked(std::shared_ptr<const PluginSnapshot> snapshot) {
+  // A closed gate means the server is shutting down: the call is cancelled and its done tag
+  // follows, so there is nothing left to send.
+  bool writing = environment_.gate->StartIfOpen(
+      [this, &snapshot] { writer_.Write(snapshot->devices, &written_tag_); });
+  if (!writing) return;
+  sent_version_ = snapshot->version;
+  in_flight_ = std::move(snapshot);
+}
+
+void ListAndWatchStream::OnWriteDone(bool ok) {
+  bool releasable = false;
+  {
+    tee::MutexLock lock(&mutex_);
+    in_flight_.reset();
+    if (!ok) {
+      FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "ListAndWatch write failed"),
+                   /*send=*/true);
+    } else if (!finished_ && pending_ != nullptr) {
+      std::shared_ptr<const PluginSnapshot> next = std::move(pending_);
+      pending_.reset();
+      if (next->version != sent_version_) StartWriteLocked(std::move(next));
+    }
+    releasable = ReleasableLocked();
+  }
+  if (releasable) Release();
+}
+
+void ListAndWatchStream::FinishLocked(const grpc::Status& status, bool send) {
+  if (finished_) return;
+  finished_ = true;
+  pending_.reset();
+  environment_.counters->RecordCall(Rpc::kListAndWatch, status.error_code(),
+                                    std::chrono::steady_clock::now() - opened_);
+  if (!send || done_) return;
+  finish_in_flight_ = environment_.gate->StartIfOpen(
+      [this, &status] { writer_.Finish(status, &finish_sent_tag_); });
+}
+
+void ListAndWatchStream::OnFinishSent(bool /*ok*/) {
+  bool releasable = false;
+  {
+    tee::MutexLock lock(&mutex_);
+    finish_in_flight_ = false;
+    releasable = ReleasableLocked();
+  }
+  if (releasable) Release();
+}
+
+void ListAndWatchStream::OnDone(bool /*ok*/) {
+  // First, without our lock (the store calls OnSnapshot under its own): once this returns, the
+  // publisher's thread no longer reaches the stream.
+  environment_.store->RemoveWatcher(this);
+  bool releasable = false;
+  {
+    tee::MutexLock lock(&mutex_);
+    done_ = true;
+    FinishLocked(grpc::Status::CANCELLED, /*send=*/false);  // no-op when it ended already
+    releasable = ReleasableLocked();
+  }
+  if (releasable) Release();
+}
+
+bool ListAndWatchStream::ReleasableLocked() const {
+  return done_ && in_flight_ == nullptr && !finish_in_flight_;
+}
+
+void ListAndWatchStream::Release() {
+  environment_.counters->RecordStreamClosed();
+  delete this;
+}
+
+}  // namespace tee::kubelet
