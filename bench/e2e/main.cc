@@ -96,6 +96,8 @@ int Main(int argc, char** argv) {
                "rejection. Allocate p50/p99 are per run, then the median over runs.\n\n";
   PrintTailTable(std::cout, sizes);
   std::cout << "\n";
+  PrintWakeupTable(std::cout, sizes);
+  std::cout << "\n";
   const int failed = PrintNotes(std::cout, sizes);
   std::cout.flush();
   return failed == 0 ? 0 : 1;

@@ -37,6 +37,14 @@ std::optional<uint64_t> StatusField(const std::string& path, std::string_view ke
 
 std::string ProcDir(pid_t pid) { return absl::StrCat("/proc/", pid); }
 
+// The thread's name without the trailing newline; "?" when it ended meanwhile.
+std::string ThreadName(const std::filesystem::path& task) {
+  std::ifstream in(task / "comm");
+  std::string name;
+  if (!std::getline(in, name) || name.empty()) return "?";
+  return name;
+}
+
 }  // namespace
 
 absl::StatusOr<ResidentMemory> ReadResidentMemory(pid_t pid) {
@@ -44,8 +52,13 @@ absl::StatusOr<ResidentMemory> ReadResidentMemory(pid_t pid) {
   if (!std::filesystem::exists(path)) return absl::NotFoundError(absl::StrCat(path, " is gone"));
   std::optional<uint64_t> total_kib = StatusField(path, "VmRSS");
   std::optional<uint64_t> anon_kib = StatusField(path, "RssAnon");
-  if (!total_kib || !anon_kib) return absl::InternalError(absl::StrCat("no VmRSS in ", path));
-  return ResidentMemory{.total_bytes = *total_kib * 1024, .anon_bytes = *anon_kib * 1024};
+  std::optional<uint64_t> file_kib = StatusField(path, "RssFile");
+  if (!total_kib || !anon_kib || !file_kib) {
+    return absl::InternalError(absl::StrCat("no VmRSS, RssAnon or RssFile in ", path));
+  }
+  return ResidentMemory{.total_bytes = *total_kib * 1024,
+                        .anon_bytes = *anon_kib * 1024,
+                        .file_bytes = *file_kib * 1024};
 }
 
 absl::StatusOr<ThreadSwitches> ReadThreadSwitches(pid_t pid) {
@@ -60,6 +73,7 @@ absl::StatusOr<ThreadSwitches> ReadThreadSwitches(pid_t pid) {
     std::optional<uint64_t> involuntary = StatusField(status, "nonvoluntary_ctxt_switches");
     if (!voluntary || !involuntary) continue;  // the thread ended while we read it
     total.context_switches += *voluntary + *involuntary;
+    total.by_name[ThreadName(task.path())] += *voluntary + *involuntary;
     total.threads++;
   }
   return total;

@@ -1,7 +1,9 @@
 #include "e2e/report.h"
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -104,15 +106,43 @@ std::string TailRow(const SizeReport& size) {
   const std::vector<double> reregisters = Pooled(size, &RunResult::reregister_ms);
   const std::optional<double> anon =
       MedianOver(size, [](const RunResult& run) { return run.rss_start_anon_mib; });
+  const std::optional<double> file =
+      MedianOver(size, [](const RunResult& run) { return run.rss_start_file_mib; });
   return absl::StrCat(
       "| ", FormatByteSize(size.epc_bytes), " | ", Fixed(Percentile(starts, 100), 1), " | ",
       Fixed(Percentile(reregisters, 99), 1), " (n=", reregisters.size(), ") | ",
       Fixed(Median(Pooled(size, &RunResult::restart_to_register_ms)), 1), " | ",
-      Fixed(Median(Pooled(size, &RunResult::restart_call_ms)), 1), " | ", Fixed(anon, 1), " | ",
-      Fixed(Median(stops), 1), " | ", Fixed(Median(threads), 0), " |");
+      Fixed(Median(Pooled(size, &RunResult::restart_call_ms)), 1), " | ", Fixed(anon, 1), " / ",
+      Fixed(file, 1), " | ", Fixed(Median(stops), 1), " | ", Fixed(Median(threads), 0), " |");
+}
+
+// "name rate, ..." over every thread name seen in any run, each the median over runs (a run
+// without that thread counts as 0).
+std::string WakeupRow(const SizeReport& size) {
+  std::set<std::string> names;
+  for (const RunResult& run : size.runs) {
+    for (const auto& [name, rate] : run.idle_wakeups_by_thread) names.insert(name);
+  }
+  std::string cell;
+  for (const std::string& name : names) {
+    const std::optional<double> median = MedianOver(size, [&name](const RunResult& run) {
+      if (!run.idle_wakeups_per_second) return std::optional<double>();
+      auto found = run.idle_wakeups_by_thread.find(name);
+      return std::optional<double>(found == run.idle_wakeups_by_thread.end() ? 0 : found->second);
+    });
+    absl::StrAppend(&cell, cell.empty() ? "" : ", ", name, " ", Fixed(median, 1));
+  }
+  return absl::StrCat("| ", FormatByteSize(size.epc_bytes), " | ",
+                      cell.empty() ? kNotAvailable : cell, " |");
 }
 
 }  // namespace
+
+void PrintWakeupTable(std::ostream& out, const std::vector<SizeReport>& sizes) {
+  out << "| EPC | idle wake-ups per second by thread name (median over runs) |\n"
+      << "|---|---|\n";
+  for (const SizeReport& size : sizes) out << WakeupRow(size) << "\n";
+}
 
 void PrintMainTable(std::ostream& out, const std::vector<SizeReport>& sizes) {
   out << "| EPC | units | start to Register (ms) | kubelet restart to re-Register (ms) | "
@@ -126,7 +156,8 @@ void PrintMainTable(std::ostream& out, const std::vector<SizeReport>& sizes) {
 void PrintTailTable(std::ostream& out, const std::vector<SizeReport>& sizes) {
   out << "| EPC | start to Register, worst run (ms) | re-Register p99 over all restarts (ms) | "
          "restart to Register without the list, median (ms) | emulator Restart() call itself, "
-         "median (ms) | anonymous part of RSS after start, median (MiB) | SIGTERM to exit, median "
+         "median (ms) | RSS after start, anonymous / file-backed, median (MiB) | SIGTERM to exit, "
+         "median "
          "(ms) | plugin threads |\n"
       << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const SizeReport& size : sizes) out << TailRow(size) << "\n";

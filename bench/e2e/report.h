@@ -22,6 +22,8 @@ struct SizeReport {
 void PrintMainTable(std::ostream& out, const std::vector<SizeReport>& sizes);
 // Tails (p99 over all restarts of all runs, worst start) and context (thread count, stop time).
 void PrintTailTable(std::ostream& out, const std::vector<SizeReport>& sizes);
+// Idle wake-ups per thread name (median over runs), one row per size: who wakes the plugin.
+void PrintWakeupTable(std::ostream& out, const std::vector<SizeReport>& sizes);
 // One line per failed run, stream error, Allocate error or unclean stop. Returns how many runs
 // failed (did not complete every step).
 int PrintNotes(std::ostream& out, const std::vector<SizeReport>& sizes);

@@ -58,6 +58,7 @@ absl::Status MeasureStart(PluginRunner& runner, RunResult& result) {
   TEE_ASSIGN_OR_RETURN(const ResidentMemory memory, ReadResidentMemory(runner.plugin_pid()));
   result.rss_start_mib = ToMiB(memory.total_bytes);
   result.rss_start_anon_mib = ToMiB(memory.anon_bytes);
+  result.rss_start_file_mib = ToMiB(memory.file_bytes);
   return absl::OkStatus();
 }
 
@@ -122,6 +123,11 @@ absl::Status MeasureIdle(PluginRunner& runner, std::chrono::duration<double> idl
   }
   result.idle_wakeups_per_second =
       static_cast<double>(after.context_switches - before.context_switches) / seconds;
+  for (const auto& [name, switches] : after.by_name) {
+    auto earlier = before.by_name.find(name);
+    if (earlier == before.by_name.end() || switches < earlier->second) continue;
+    result.idle_wakeups_by_thread[name] = static_cast<double>(switches - earlier->second) / seconds;
+  }
   return absl::OkStatus();
 }
 

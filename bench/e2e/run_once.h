@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,9 +39,12 @@ struct RunResult {
   std::vector<AllocateSeries> allocates;
   int allocate_calls = 0;
   std::optional<double> rss_start_mib;
-  std::optional<double> rss_start_anon_mib;  // the heap's share of rss_start_mib
+  std::optional<double> rss_start_anon_mib;  // the heap's and stacks' share of rss_start_mib
+  std::optional<double> rss_start_file_mib;  // mapped files' share (the shared libraries)
   std::optional<double> rss_after_allocates_mib;
   std::optional<double> idle_wakeups_per_second;
+  // The same per thread name, for the threads alive through the whole idle window.
+  std::map<std::string, double> idle_wakeups_by_thread;
   int threads = 0;  // the plugin's thread count at the end of the idle window
   StopOutcome stop;
 };
