@@ -48,18 +48,18 @@ if has_stage tsan; then
   # Debian's gRPC, protobuf and abseil are not built with TSan, so TSan cannot see the ordering
   # gRPC's own locks give, and a whole-suite TSan run drowns in reports about gRPC's insides. TSan
   # judges the concurrent code whose threads and locks are ours: the mutex and event loop, the
-  # snapshot store, the metrics server, the health watcher driven from an event-loop thread, and
-  # the kubelet endpoint (registration, retries, plugin-dir watch on its loop thread, Register
-  # results arriving on gRPC's threads through EventLoop::Post) against the in-process kubelet
-  # emulator. test/tsan.supp silences only what happens inside gRPC and the libraries under it
-  # (each entry says why); the ListAndWatch reactor, which lives wholly on gRPC's threads, is left
-  # to ASan and the integration stress tests.
-  stage "TSan build: event loop, snapshot store, metrics server, health watcher, kubelet endpoint"
+  # snapshot store, the metrics server, the health watcher driven from an event-loop thread, the
+  # device plugin service (the async server's own completion-queue threads and streams), and the
+  # kubelet endpoint (registration, retries, plugin-dir watch on its loop thread, Register results
+  # arriving on gRPC's threads through EventLoop::Post) against the in-process kubelet emulator.
+  # test/tsan.supp silences only what happens inside gRPC and the libraries under it (each entry
+  # says why).
+  stage "TSan: event loop, snapshot store, metrics, health watcher, plugin service and endpoint"
   bash scripts/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug -DTEE_SANITIZE=thread \
     -DTEE_BUILD_TESTS=ON -DTEE_BUILD_BENCH=OFF -- tee_common_tests tee_kubelet_tests \
     tee_observe_tests tee_health_tests
   tsan_tests='MutexTest|EventLoopTest|SnapshotStoreTest|MetricsServerTest|DeviceWatcherTest'
-  tsan_tests+='|PluginDirWatcherTest|PluginEndpointTest'
+  tsan_tests+='|PluginDirWatcherTest|PluginEndpointTest|ServiceTest'
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
     run_ctest build-tsan -R "^($tsan_tests)\\."
 fi
