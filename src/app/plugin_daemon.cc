@@ -135,6 +135,17 @@ absl::Status PluginDaemon::Plan() {
     served_.push_back({std::move(spec), std::move(store), nullptr});
   }
   if (options_.cdi) TEE_RETURN_IF_ERROR(WriteCdiSpec());
+  if (options_.resources.register_epc) {
+    // ValidateOptions allowed it only where the profile publishes EPC as an extended resource.
+    const std::string name = *resources::EpcExtendedResource(options_.resources);
+    absl::StatusOr<std::unique_ptr<kubeapi::CapacityPublisher>> publisher =
+        kubeapi::CapacityPublisher::Create(name, inventory.epc_bytes);
+    if (!publisher.ok()) {
+      return absl::Status(publisher.status().code(),
+                          absl::StrCat("--register-epc: ", publisher.status().message()));
+    }
+    capacity_publisher_ = std::move(publisher).value();
+  }
   return absl::OkStatus();
 }
 
@@ -171,7 +182,11 @@ absl::Status PluginDaemon::Run() {
   Reprobe();
   for (Served& served : served_) {
     kubelet::PluginEndpoint::Options endpoint_options{
-        options_.plugin_dir, served.spec.resource_name, options_.register_timeout};
+        options_.plugin_dir, served.spec.resource_name, options_.register_timeout, nullptr};
+    if (capacity_publisher_ != nullptr) {
+      // A kubelet that re-registers its Node may drop extended resources it does not serve.
+      endpoint_options.on_registered = [this] { capacity_publisher_->Request(); };
+    }
     served.endpoint = std::make_unique<kubelet::PluginEndpoint>(loop_.get(), served.store.get(),
                                                                 std::move(endpoint_options));
     TEE_RETURN_IF_ERROR(served.endpoint->Start());

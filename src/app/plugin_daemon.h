@@ -19,6 +19,7 @@
 #include "hw/cpuid_source.h"
 #include "hw/host_root.h"
 #include "hw/inventory.h"
+#include "kubeapi/capacity_publisher.h"
 #include "kubelet/plugin_endpoint.h"
 #include "kubelet/snapshot_store.h"
 #include "observe/metrics_server.h"
@@ -75,6 +76,8 @@ class PluginDaemon {
   std::unique_ptr<hw::CpuidSource> cpuid_;
   std::unique_ptr<EventLoop> loop_;
   std::vector<Served> served_;  // fixed at start, in ResourcesFor order
+  // --register-epc: keeps the EPC extended resource in the Node's capacity; null otherwise.
+  std::unique_ptr<kubeapi::CapacityPublisher> capacity_publisher_;
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
   std::unique_ptr<observe::NodeLabelsFile> node_labels_;  // null when --nfd-features-dir is ""
   std::string node_labels_failure_;                       // logged once per change

@@ -173,6 +173,7 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
     backoff_ = std::chrono::milliseconds(0);
     last_failure_.clear();
     spdlog::info("registered {} with the kubelet ({} us)", options_.resource_name, took.count());
+    if (options_.on_registered) options_.on_registered();
     return;
   }
   registered_ = false;

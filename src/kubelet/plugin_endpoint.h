@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -32,6 +33,9 @@ class PluginEndpoint {
     std::string plugin_dir;
     std::string resource_name;
     std::chrono::milliseconds register_timeout{5000};
+    // Called on the loop's thread after each accepted registration (every kubelet restart ends
+    // in one), for state the kubelet may have reset; may be empty.
+    std::function<void()> on_registered;
   };
 
   // `loop` and `store` must outlive the endpoint.

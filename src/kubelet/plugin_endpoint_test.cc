@@ -109,7 +109,8 @@ class PluginEndpointTest : public ::testing::Test {
     absl::Status status;
     OnLoop([&] {
       endpoint_ = std::make_unique<PluginEndpoint>(
-          loop_.get(), store_.get(), PluginEndpoint::Options{dir_, kResource, register_timeout});
+          loop_.get(), store_.get(),
+          PluginEndpoint::Options{dir_, kResource, register_timeout, nullptr});
       status = endpoint_->Start();
     });
     return status;

@@ -139,6 +139,19 @@ TEST(ProfilesTest, CountingEpcTwiceIsAUsageError) {
   EXPECT_THAT(registered.err, HasSubstr("--register-epc with --profile azure"));
 }
 
+TEST(ProfilesTest, RegisterEpcOutsideAClusterIsAUsageErrorThatSaysWhy) {
+  TempDir dir;
+  auto node = hw::ParseSimulatedNodeSpec("numa=1GiB");
+  ASSERT_TRUE(node.ok() && hw::WriteSimulatedNode(dir.path(), *node).ok());
+  unsetenv("KUBERNETES_SERVICE_HOST");
+  CommandResult result =
+      RunBinary({"serve", "--profile", "intel", "--register-epc", "--host-root", dir.path(),
+                 "--cpuid-dump", dir.path() + "/cpuid.txt", "--plugin-dir", dir.path(),
+                 "--metrics-address", "", "--nfd-features-dir", ""});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--register-epc: not running in a cluster"));
+}
+
 class ConfigTest : public ::testing::Test {
  protected:
   void TearDown() override { unsetenv("TEE_ENCLAVE_LIMIT"); }

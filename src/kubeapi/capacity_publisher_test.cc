@@ -1,0 +1,86 @@
+#include "kubeapi/capacity_publisher.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "hw/testing_temp_dir.h"
+#include "kubeapi/testing_api_server.h"
+
+namespace tee::kubeapi {
+namespace {
+
+using tee::hw::testing::TempDir;
+using testing::FakeApiServer;
+using testing::TestPki;
+
+constexpr char kNodeWithoutEpc[] =
+    R"({"kind":"Node","metadata":{"name":"worker-1"},"status":{"capacity":{"cpu":"8"}}})";
+constexpr char kNodeWithEpc[] =
+    R"({"kind":"Node","metadata":{"name":"worker-1"},"status":{"capacity":{"sgx.intel.com/epc":"1048576"}}})";
+
+class CapacityPublisherTest : public ::testing::Test {
+ protected:
+  CapacityPublisherTest() {
+    dir_.Write("token", "sa-token\n");
+    pki_.WriteCaFile(dir_.path() + "/ca.crt");
+  }
+  std::unique_ptr<CapacityPublisher> Start() {
+    ApiServerConfig config{.endpoint = {.host = "127.0.0.1", .port = server_.port()},
+                           .token_file = dir_.path() + "/token",
+                           .ca_file = dir_.path() + "/ca.crt"};
+    auto patcher = std::make_unique<NodeCapacityPatcher>(ApiServerClient(config, absl::Seconds(5)),
+                                                         "worker-1");
+    return std::make_unique<CapacityPublisher>(std::move(patcher), "sgx.intel.com/epc", 1048576);
+  }
+  int Patches() const {
+    int patches = 0;
+    for (const auto& request : server_.requests()) patches += request.method == "PATCH";
+    return patches;
+  }
+  static bool Eventually(const std::function<bool()>& done) {
+    for (int i = 0; i < 1000 && !done(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return done();
+  }
+
+  TempDir dir_;
+  TestPki pki_;
+  FakeApiServer server_{pki_};
+};
+
+TEST_F(CapacityPublisherTest, AppliesAtStartAndAgainWhenAsked) {
+  server_.SetAnswer("GET", {.status = 200, .body = kNodeWithoutEpc});
+  server_.SetAnswer("PATCH", {.status = 200, .body = kNodeWithEpc});
+  auto publisher = Start();
+  ASSERT_TRUE(Eventually([&] { return publisher->applied() == 1; }));
+  EXPECT_EQ(Patches(), 1);
+  publisher->Request();  // as after a kubelet restart that reset the capacity
+  ASSERT_TRUE(Eventually([&] { return publisher->applied() == 2; }));
+  EXPECT_EQ(Patches(), 2);
+}
+
+TEST_F(CapacityPublisherTest, ARightValueIsLeftAlone) {
+  server_.SetAnswer("GET", {.status = 200, .body = kNodeWithEpc});
+  auto publisher = Start();
+  ASSERT_TRUE(Eventually([&] { return publisher->applied() == 1; }));
+  EXPECT_EQ(Patches(), 0);
+}
+
+TEST_F(CapacityPublisherTest, RetriesAfterAFailureAndStopsPromptly) {
+  server_.SetAnswer("GET", {.status = 500, .body = "{}"});
+  server_.SetAnswer("PATCH", {.status = 500, .body = "{}"});
+  auto publisher = Start();
+  ASSERT_TRUE(Eventually([&] { return !server_.requests().empty(); }));
+  EXPECT_EQ(publisher->applied(), 0u);
+  server_.SetAnswer("GET", {.status = 200, .body = kNodeWithoutEpc});
+  server_.SetAnswer("PATCH", {.status = 200, .body = kNodeWithEpc});
+  ASSERT_TRUE(Eventually([&] { return publisher->applied() == 1; })) << "retried after 1 s";
+  auto start = std::chrono::steady_clock::now();
+  publisher.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+}  // namespace
+}  // namespace tee::kubeapi
