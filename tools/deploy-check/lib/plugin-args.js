@@ -9,7 +9,7 @@ function parseHelp(text) {
   const flags = new Map();
   const env = new Set();
   for (const line of text.split('\n')) {
-    const match = /^\s+(?:-[A-Za-z],)?(--[A-Za-z0-9][A-Za-z0-9-]*)( [A-Z][A-Z0-9_]*(?=[=\s]|$))?/.exec(line);
+    const match = /^\s+(?:-[A-Za-z],)?(--[A-Za-z0-9][A-Za-z0-9-]*)( [A-Z][A-Z0-9_]*(?=[=:\s]|$))?/.exec(line);
     if (match) flags.set(match[1], match[2] !== undefined);
     for (const name of line.matchAll(/\(Env:([A-Za-z0-9_]+)\)/g)) env.add(name[1]);
   }

@@ -53,6 +53,9 @@ test('help parsing tells flags with values from boolean ones and collects env na
   const help = parseHelp(kHelp);
   assert.deepStrictEqual([...help.flags], [['--help', false], ['--host-root', true], ['--cpuid-dump', true], ['--json', false]]);
   assert.deepStrictEqual([...help.env], ['TEE_HOST_ROOT', 'TEE_CPUID_DUMP']);
+  // A flag whose values are listed: CLI11 writes the choices after a colon.
+  const choices = parseHelp('  --log-format TEXT:{text,json}=text (Env:TEE_LOG_FORMAT)\n');
+  assert.deepStrictEqual([...choices.flags], [['--log-format', true]]);
 });
 
 test('args: unknown subcommands, flags, missing values and env names are problems', () => {
