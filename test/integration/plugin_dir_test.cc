@@ -153,6 +153,18 @@ TEST(PluginDirTest, ReadOnlyDirectoryIsWaitedOutThenServed) {
   EXPECT_THAT(node.Log(), HasSubstr("serving " + std::string(kEpcResource)));
 }
 
+// Removes `dir` while the plugin may still be putting its socket back into it (it sees its socket
+// deleted before the directory goes): a file created mid-way makes one pass fail, so try again.
+void RemoveWhileThePluginReacts(const std::string& dir) {
+  std::error_code error;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::filesystem::remove_all(dir, error);
+    if (!error) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL() << "cannot remove " << dir << ": " << error.message();
+}
+
 TEST(PluginDirTest, DirectoryReplacedIsFollowedToTheNewOne) {
   NodeHarness node("numa=1GiB");
   ASSERT_TRUE(node.WaitRegistered()) << node.Log();
@@ -161,7 +173,7 @@ TEST(PluginDirTest, DirectoryReplacedIsFollowedToTheNewOne) {
     if (rename_away) {
       std::filesystem::rename(node.plugin_dir(), node.plugin_dir() + ".old");
     } else {
-      std::filesystem::remove_all(node.plugin_dir());
+      RemoveWhileThePluginReacts(node.plugin_dir());
     }
     std::filesystem::create_directories(node.plugin_dir());
     // The kubelet that made the new directory serves its kubelet.sock there.
