@@ -2,6 +2,8 @@
 // OpenAPI schemas compiled to validators), offline.
 'use strict';
 
+const { validateNodeFeatureRule } = require('./nfd-schema');
+
 // The kubernetes-models module for apiVersion/kind: "apps/v1" -> apps/v1/<Kind>, "v1" ->
 // v1/<Kind>. Returns null for values that could not name a built-in type.
 function modelModule(apiVersion, kind) {
@@ -26,6 +28,9 @@ function loadModel(apiVersion, kind) {
 function validateSchema(object) {
   if (object === null || typeof object !== 'object' || Array.isArray(object)) {
     return ['not a mapping'];
+  }
+  if (object.apiVersion === 'nfd.k8s-sigs.io/v1alpha1' && object.kind === 'NodeFeatureRule') {
+    return validateNodeFeatureRule(object);
   }
   const found = loadModel(object.apiVersion, object.kind);
   if (found === null) {

@@ -83,3 +83,13 @@ test('container paths map through the deepest volume mount', () => {
   assert.deepStrictEqual(mapPath(container, '/sim/deep/x', '/t'), { volume: 'b', hostPath: '/t/b/x' });
   assert.strictEqual(mapPath(container, '/simulated', '/t'), null);
 });
+
+test('NodeFeatureRules are checked by their own structure', () => {
+  const rule = (fields) => ({ apiVersion: 'nfd.k8s-sigs.io/v1alpha1', kind: 'NodeFeatureRule',
+    metadata: { name: 'r' }, spec: { rules: [{ name: 'x', ...fields }] } });
+  assert.deepStrictEqual(validateSchema(rule({ extendedResources: { 'a.b/c': '@local.label.d' },
+    matchFeatures: [{ feature: 'local.label', matchExpressions: { d: { op: 'Exists' } } }] })), []);
+  assert.match(validateSchema(rule({ extendedResource: {} })).join(), /unknown field "extendedResource"/);
+  assert.match(validateSchema(rule({ matchFeatures: [{ feature: 'f', matchExpressions: { d: { op: 'Exist' } } }] })).join(), /bad op/);
+  assert.match(validateSchema(rule({ extendedResources: { 'a.b/c': 5 } })).join(), /map names to strings/);
+});
