@@ -85,7 +85,7 @@ void WriteUnitFamilies(MetricsText& text, const std::vector<ResourceMetricsView>
               "Whole units the node has; more than capacity when the list was cut to the "
               "kubelet's 4 MiB message limit");
   for (const ResourceMetricsView& r : resources) {
-    const uint64_t on_node = r.plan->unit_bytes == 0 ? r.plan->unit_count : r.plan->units_on_node;
+    const uint64_t on_node = r.plan->shared_device() ? r.plan->unit_count : r.plan->units_on_node;
     text.Sample({{"resource", r.plan->resource_name}}, static_cast<double>(on_node));
   }
 }

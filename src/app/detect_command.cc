@@ -22,7 +22,7 @@ nlohmann::json PlanJson(const resources::EpcPlan& plan) {
     blocks.push_back({{"numa_node", block.numa_node}, {"units", block.count}});
   }
   return {{"name", plan.resource_name},
-          {"kind", plan.unit_bytes == 0 ? "shared_device" : "epc_units"},
+          {"kind", plan.shared_device() ? "shared_device" : "epc_units"},
           {"unit_bytes", plan.unit_bytes},
           {"units", plan.unit_count},
           {"units_on_node", plan.units_on_node},
@@ -39,7 +39,7 @@ nlohmann::json PlanJson(const resources::EpcPlan& plan) {
 void PrintPlanText(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
   std::cout << "  " << DescribePlan(inventory, plan) << "\n";
   if (plan.capped()) std::cout << "  WARNING: " << CappedWarning(inventory, plan) << "\n";
-  if (plan.unit_bytes == 0) return;
+  if (plan.shared_device()) return;
   for (const resources::UnitBlock& block : plan.blocks) {
     std::cout << "    NUMA node "
               << (block.numa_node < 0 ? std::string("(none)") : std::to_string(block.numa_node))

@@ -54,7 +54,7 @@ absl::Status CheckSocketsDiffer(const std::vector<resources::ResourceSpec>& spec
 
 std::string DescribePlan(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
   const std::string health = plan.healthy ? "Healthy" : "Unhealthy: " + plan.health_reason;
-  if (plan.unit_bytes == 0) {  // a shared device
+  if (plan.shared_device()) {
     std::string device =
         plan.container_edits.devices.empty()
             ? (plan.container_edits.mounts.empty() ? std::string("no device")

@@ -4,13 +4,11 @@
 
 #include <thread>
 
-#include "hw/testing_temp_dir.h"
 #include "kubeapi/testing_api_server.h"
 
 namespace tee::kubeapi {
 namespace {
 
-using tee::hw::testing::TempDir;
 using testing::FakeApiServer;
 using testing::TestPki;
 
@@ -21,14 +19,8 @@ constexpr char kNodeWithEpc[] =
 
 class CapacityPublisherTest : public ::testing::Test {
  protected:
-  CapacityPublisherTest() {
-    dir_.Write("token", "sa-token\n");
-    pki_.WriteCaFile(dir_.path() + "/ca.crt");
-  }
   std::unique_ptr<CapacityPublisher> Start() {
-    ApiServerConfig config{.endpoint = {.host = "127.0.0.1", .port = server_.port()},
-                           .token_file = dir_.path() + "/token",
-                           .ca_file = dir_.path() + "/ca.crt"};
+    ApiServerConfig config = files_.Config(server_.port());
     auto patcher = std::make_unique<NodeCapacityPatcher>(ApiServerClient(config, absl::Seconds(5)),
                                                          "worker-1");
     return std::make_unique<CapacityPublisher>(std::move(patcher), "sgx.intel.com/epc", 1048576);
@@ -45,8 +37,8 @@ class CapacityPublisherTest : public ::testing::Test {
     return done();
   }
 
-  TempDir dir_;
   TestPki pki_;
+  testing::ClientFiles files_{pki_};
   FakeApiServer server_{pki_};
 };
 

@@ -3,13 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "hw/testing_temp_dir.h"
 #include "kubeapi/testing_api_server.h"
 
 namespace tee::kubeapi {
 namespace {
 
-using tee::hw::testing::TempDir;
 using ::testing::AllOf;
 using testing::FakeApiServer;
 using ::testing::HasSubstr;
@@ -27,15 +25,9 @@ std::string NodeWithEpc(const std::string& value) {
 
 class NodeCapacityPatcherTest : public ::testing::Test {
  protected:
-  NodeCapacityPatcherTest() {
-    dir_.Write("token", "sa-token\n");
-    pki_.WriteCaFile(dir_.path() + "/ca.crt");
-  }
   NodeCapacityPatcher Patcher() const {
-    ApiServerConfig config{.endpoint = {.host = "127.0.0.1", .port = server_.port()},
-                           .token_file = dir_.path() + "/token",
-                           .ca_file = dir_.path() + "/ca.crt"};
-    return NodeCapacityPatcher(ApiServerClient(config, absl::Seconds(5)), "worker-1");
+    return NodeCapacityPatcher(ApiServerClient(files_.Config(server_.port()), absl::Seconds(5)),
+                               "worker-1");
   }
   std::vector<std::string> MethodsSeen() const {
     std::vector<std::string> methods;
@@ -43,8 +35,8 @@ class NodeCapacityPatcherTest : public ::testing::Test {
     return methods;
   }
 
-  TempDir dir_;
   TestPki pki_;
+  testing::ClientFiles files_{pki_};
   FakeApiServer server_{pki_};
 };
 

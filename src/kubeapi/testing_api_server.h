@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "common/mutex.h"
+#include "hw/testing_temp_dir.h"
+#include "kubeapi/api_server_client.h"
 #include "kubeapi/httplib_include.h"  // not <httplib.h>: see its comment
 #include "kubeapi/testing_pki.h"
 
@@ -184,5 +186,23 @@ inline int UnusedPort() {
   ::close(fd);
   return ntohs(address.sin_port);
 }
+
+// What an in-cluster pod has on disk for the API server: a service account token ("sa-token") and
+// `pki`'s CA, in a temporary folder; Config points a client at a stand-in on 127.0.0.1:`port`.
+class ClientFiles {
+ public:
+  explicit ClientFiles(const TestPki& pki) {
+    dir_.Write("token", "sa-token\n");
+    pki.WriteCaFile(dir_.path() + "/ca.crt");
+  }
+  ApiServerConfig Config(int port) const {
+    return {.endpoint = {.host = "127.0.0.1", .port = port},
+            .token_file = dir_.path() + "/token",
+            .ca_file = dir_.path() + "/ca.crt"};
+  }
+
+ private:
+  hw::testing::TempDir dir_;
+};
 
 }  // namespace tee::kubeapi::testing

@@ -79,6 +79,8 @@ struct EpcPlan {
   // NUMA node of a unit (-1 when the kernel gave no topology). REQUIRES: index < unit_count.
   int NumaNodeOf(uint32_t index) const;
   bool capped() const { return unit_count < units_on_node; }
+  // A shared device resource (shared_device.h): every unit is a slot on one device, no bytes.
+  bool shared_device() const { return unit_bytes == 0; }
 };
 
 // InvalidArgument naming the value when `name` is not `<domain>/<name>` as Kubernetes requires for

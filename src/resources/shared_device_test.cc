@@ -31,6 +31,7 @@ TEST(PlanSharedDeviceTest, EnclaveGivesOnlyItsOwnNodeInLimitSlots) {
   EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{-1, 0, 20}}));
   EXPECT_FALSE(plan->has_topology);
   EXPECT_FALSE(plan->capped());
+  EXPECT_TRUE(plan->shared_device());
   EXPECT_TRUE(plan->healthy);
   EXPECT_THAT(plan->container_edits.devices,
               ElementsAre(DeviceSpec{"/dev/sgx_enclave", "/dev/sgx_enclave", "rw"}));
