@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "absl/status/status.h"
 #include "kubelet/service_counters.h"
 
 namespace tee::app {
@@ -11,26 +12,6 @@ namespace {
 
 using observe::MetricsText;
 using observe::MetricType;
-
-constexpr std::array<std::string_view, kubelet::kStatusCodeCount> kCodeNames = {
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-};
 
 // The unary methods: ListAndWatch's "latency" would be a stream's lifetime, which the buckets
 // (25 us to 100 ms) are not made for.
@@ -85,7 +66,7 @@ void WriteUnitFamilies(MetricsText& text, const std::vector<ResourceMetricsView>
               "Whole units the node has; more than capacity when the list was cut to the "
               "kubelet's 4 MiB message limit");
   for (const ResourceMetricsView& r : resources) {
-    const uint64_t on_node = r.plan->shared_device() ? r.plan->unit_count : r.plan->units_on_node;
+    const uint64_t on_node = r.plan->units_on_node;  // a shared device's equals its unit_count
     text.Sample({{"resource", r.plan->resource_name}}, static_cast<double>(on_node));
   }
 }
@@ -133,7 +114,7 @@ void WriteCallFamilies(MetricsText& text, const std::vector<ResourceMetricsView>
         if (code != 0 && counts.by_code[code] == 0) continue;
         text.Sample({{"resource", r.plan->resource_name},
                      {"method", std::string(kubelet::RpcName(rpc))},
-                     {"code", std::string(GrpcCodeName(code))}},
+                     {"code", GrpcCodeName(code)}},
                     static_cast<double>(counts.by_code[code]));
       }
     }
@@ -153,8 +134,11 @@ void WriteCallFamilies(MetricsText& text, const std::vector<ResourceMetricsView>
 
 }  // namespace
 
-std::string_view GrpcCodeName(size_t code) {
-  return code < kCodeNames.size() ? kCodeNames[code] : "UNKNOWN";
+std::string GrpcCodeName(size_t code) {
+  // gRPC's and abseil's codes share numbers and names; past the last one is UNKNOWN, as gRPC says.
+  return absl::StatusCodeToString(code < kubelet::kStatusCodeCount
+                                      ? static_cast<absl::StatusCode>(code)
+                                      : absl::StatusCode::kUnknown);
 }
 
 void WriteBuildInfo(MetricsText& text, std::string_view version, std::string_view git_commit) {

@@ -23,7 +23,7 @@ struct ResourceMetricsView {
 };
 
 // The name gRPC gives a status code ("OK", "INVALID_ARGUMENT", ...).
-std::string_view GrpcCodeName(size_t code);
+std::string GrpcCodeName(size_t code);
 
 // tee_device_plugin_build_info{version,git_commit} 1.
 void WriteBuildInfo(observe::MetricsText& text, std::string_view version,

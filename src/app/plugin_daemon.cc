@@ -97,6 +97,9 @@ absl::StatusOr<std::unique_ptr<PluginDaemon>> PluginDaemon::Create(DaemonOptions
   TEE_ASSIGN_OR_RETURN(auto loop, EventLoop::Create());
   std::unique_ptr<PluginDaemon> daemon(
       new PluginDaemon(std::move(options), std::move(cpuid), std::move(loop)));
+  // Watch before the probe: a device node that changes after the probe is then an event the loop
+  // handles, not a change that goes unnoticed until the next one.
+  TEE_ASSIGN_OR_RETURN(daemon->device_watcher_, health::DeviceWatcher::Create(daemon->root_));
   TEE_RETURN_IF_ERROR(daemon->Plan());
   // Bound now, so a busy or bad address is a start-up error before anything is served.
   TEE_RETURN_IF_ERROR(daemon->BindMetrics());
@@ -176,10 +179,7 @@ void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::EpcP
 
 absl::Status PluginDaemon::Run() {
   if (options_.handle_signals) TEE_RETURN_IF_ERROR(WatchSignals());
-  // Watch before serving, then look again: a device node that changed between the probe in
-  // Create() and the watch would otherwise go unnoticed until the next change.
   TEE_RETURN_IF_ERROR(WatchDevices());
-  Reprobe();
   for (Served& served : served_) {
     kubelet::PluginEndpoint::Options endpoint_options{
         options_.plugin_dir, served.spec.resource_name, options_.register_timeout, nullptr};
@@ -232,7 +232,6 @@ absl::Status PluginDaemon::WatchSignals() {
 }
 
 absl::Status PluginDaemon::WatchDevices() {
-  TEE_ASSIGN_OR_RETURN(device_watcher_, health::DeviceWatcher::Create(root_));
   return loop_->Watch(device_watcher_->fd(), [this] {
     if (device_watcher_->ReadEvents()) Reprobe();
   });

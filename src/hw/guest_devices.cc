@@ -44,7 +44,7 @@ std::vector<GuestDevice> ProbeGuestDevices(const HostRoot& root) {
     const bool wants_directory = tee == GuestTee::kTsmReport;
     for (std::string_view path : GuestTeePaths(tee)) {
       if (!root.Exists(path) || root.IsDirectory(path) != wants_directory) continue;
-      found.push_back({tee, std::string(path), wants_directory});
+      found.push_back({tee, std::string(path)});
       break;
     }
   }

@@ -29,8 +29,7 @@ std::vector<std::string_view> GuestTeePaths(GuestTee tee);
 
 struct GuestDevice {
   GuestTee tee = GuestTee::kTdx;
-  std::string path;        // host path: a device node, or a directory for tsm-report
-  bool directory = false;  // configfs-tsm is a directory to mount, not a node to create
+  std::string path;  // host path: a device node, or the configfs directory for tsm-report
   friend bool operator==(const GuestDevice&, const GuestDevice&) = default;
 };
 

@@ -26,22 +26,21 @@ TEST(ProbeGuestDevicesTest, FindsEveryInterfaceInAFixedOrder) {
   dir.Write("dev/tpmrm0");
   dir.Write("dev/sev-guest");
   dir.Write("dev/tdx_guest");
-  EXPECT_THAT(
-      ProbeGuestDevices(HostRoot(dir.path())),
-      ElementsAre(GuestDevice{GuestTee::kTdx, "/dev/tdx_guest", false},
-                  GuestDevice{GuestTee::kSevSnp, "/dev/sev-guest", false},
-                  GuestDevice{GuestTee::kTpm, "/dev/tpmrm0", false},
-                  GuestDevice{GuestTee::kTsmReport, "/sys/kernel/config/tsm/report", true}));
+  EXPECT_THAT(ProbeGuestDevices(HostRoot(dir.path())),
+              ElementsAre(GuestDevice{GuestTee::kTdx, "/dev/tdx_guest"},
+                          GuestDevice{GuestTee::kSevSnp, "/dev/sev-guest"},
+                          GuestDevice{GuestTee::kTpm, "/dev/tpmrm0"},
+                          GuestDevice{GuestTee::kTsmReport, "/sys/kernel/config/tsm/report"}));
 }
 
 TEST(ProbeGuestDevicesTest, TheOlderTdxSpellingCountsAndTheUpstreamOneWins) {
   TempDir dir;
   dir.Write("dev/tdx-guest");
   EXPECT_THAT(ProbeGuestDevices(HostRoot(dir.path())),
-              ElementsAre(GuestDevice{GuestTee::kTdx, "/dev/tdx-guest", false}));
+              ElementsAre(GuestDevice{GuestTee::kTdx, "/dev/tdx-guest"}));
   dir.Write("dev/tdx_guest");
   EXPECT_THAT(ProbeGuestDevices(HostRoot(dir.path())),
-              ElementsAre(GuestDevice{GuestTee::kTdx, "/dev/tdx_guest", false}));
+              ElementsAre(GuestDevice{GuestTee::kTdx, "/dev/tdx_guest"}));
 }
 
 TEST(ProbeGuestDevicesTest, WrongFileTypesAndDanglingLinksDoNotCount) {

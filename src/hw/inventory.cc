@@ -194,15 +194,16 @@ const char* SgxDriverName(SgxDriver driver) {
   return "none";
 }
 
+bool Inventory::HasDeviceNode(std::string_view path) const {
+  return std::find(device_nodes.begin(), device_nodes.end(), path) != device_nodes.end();
+}
+
 std::string Inventory::EnclaveNode() const {
-  auto has = [this](std::string_view path) {
-    return std::find(device_nodes.begin(), device_nodes.end(), path) != device_nodes.end();
-  };
   switch (driver) {
     case SgxDriver::kInKernel:
       return "/dev/sgx_enclave";
     case SgxDriver::kDcap:
-      return has("/dev/sgx/enclave") ? "/dev/sgx/enclave" : "/dev/sgx";
+      return HasDeviceNode("/dev/sgx/enclave") ? "/dev/sgx/enclave" : "/dev/sgx";
     case SgxDriver::kLegacy:
       return "/dev/isgx";
     case SgxDriver::kNone:

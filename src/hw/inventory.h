@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hw/cpuid_source.h"
@@ -100,6 +101,8 @@ struct Inventory {
   bool SgxUsable() const { return problems.empty(); }
   // The host path of the enclave node containers open, or "" when none exists.
   std::string EnclaveNode() const;
+  // True when `path` is one of device_nodes.
+  bool HasDeviceNode(std::string_view path) const;
 };
 
 // Reads everything once. Never fails: unreadable or absurd inputs become problems or notes.

@@ -85,8 +85,8 @@ TEST(RenderInventoryTextTest, GuestInterfacesAreListedOrNone) {
   Inventory inv;
   EXPECT_THAT(RenderInventoryText(inv), HasSubstr("Confidential VM guest interfaces: none\n"));
   EXPECT_TRUE(InventoryJson(inv)["guest_devices"].empty());
-  inv.guest_devices = {{GuestTee::kTdx, "/dev/tdx_guest", false},
-                       {GuestTee::kTsmReport, "/sys/kernel/config/tsm/report", true}};
+  inv.guest_devices = {{GuestTee::kTdx, "/dev/tdx_guest"},
+                       {GuestTee::kTsmReport, "/sys/kernel/config/tsm/report"}};
   EXPECT_THAT(RenderInventoryText(inv),
               HasSubstr("Confidential VM guest interfaces:\n  tdx: /dev/tdx_guest\n"
                         "  tsm-report: /sys/kernel/config/tsm/report\n"));

@@ -10,8 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/httplib.h"  // not <httplib.h>: see its comment
 #include "common/status_macros.h"
-#include "kubeapi/httplib_include.h"  // not <httplib.h>: see its comment
 #include "kubeapi/sigpipe_guard.h"
 #include "kubeapi/tls_verification.h"
 

@@ -19,10 +19,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/httplib.h"  // not <httplib.h>: see its comment
 #include "common/mutex.h"
 #include "hw/testing_temp_dir.h"
 #include "kubeapi/api_server_client.h"
-#include "kubeapi/httplib_include.h"  // not <httplib.h>: see its comment
 #include "kubeapi/testing_pki.h"
 
 namespace tee::kubeapi::testing {

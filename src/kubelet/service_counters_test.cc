@@ -1,6 +1,9 @@
 #include "kubelet/service_counters.h"
 
+#include <google/protobuf/descriptor.h>
 #include <gtest/gtest.h>
+
+#include "deviceplugin/v1beta1/api.grpc.pb.h"
 
 namespace tee::kubelet {
 namespace {
@@ -49,9 +52,15 @@ TEST(ServiceCountersTest, OpenStreamsAreOpenedMinusClosed) {
   EXPECT_EQ(counters.streams_open(), 1u);
 }
 
-TEST(ServiceCountersTest, NamesFollowTheServiceDefinition) {
-  EXPECT_EQ(RpcName(Rpc::kAllocate), "Allocate");
-  EXPECT_EQ(RpcName(Rpc::kListAndWatch), "ListAndWatch");
+TEST(ServiceCountersTest, NamesAreTheServiceDefinitionsMethods) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("v1beta1.DevicePlugin");
+  ASSERT_NE(service, nullptr);
+  ASSERT_EQ(static_cast<size_t>(service->method_count()), kRpcCount);
+  for (size_t i = 0; i < kRpcCount; ++i) {
+    EXPECT_NE(service->FindMethodByName(std::string(RpcName(static_cast<Rpc>(i)))), nullptr)
+        << RpcName(static_cast<Rpc>(i));
+  }
 }
 
 }  // namespace

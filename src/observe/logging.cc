@@ -166,8 +166,6 @@ LogFields::LogFields(std::initializer_list<LogField> fields) : added_(fields.siz
 
 LogFields::~LogFields() { current_fields.resize(current_fields.size() - added_); }
 
-const std::vector<LogField>& CurrentLogFields() { return current_fields; }
-
 absl::Status SetUpLogging(std::string_view level, std::string_view format) {
   absl::StatusOr<spdlog::level::level_enum> parsed = ParseLevel(level);
   if (!parsed.ok()) return parsed.status();

@@ -47,9 +47,6 @@ class LogFields {
   size_t added_;
 };
 
-// The fields of the current thread's live LogFields scopes, outermost first.
-const std::vector<LogField>& CurrentLogFields();
-
 // `text` as the contents of a JSON string (quotes, backslashes and control characters escaped,
 // invalid UTF-8 replaced by U+FFFD), appended to `out`.
 void AppendJsonEscaped(std::string_view text, std::string& out);

@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "observe/http_library.h"
+#include "common/httplib.h"
 #include "observe/prometheus_text.h"
 
 namespace tee::observe {

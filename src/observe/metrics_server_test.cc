@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "observe/http_library.h"
+#include "common/httplib.h"
 #include "observe/prometheus_text.h"
 
 namespace tee::observe {

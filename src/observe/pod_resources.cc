@@ -55,9 +55,8 @@ absl::StatusOr<v1::ListPodResourcesResponse> PodResourcesReader::Query() const {
 PodUnitsReport PodResourcesReader::Read() {
   tee::MutexLock lock(&mutex_);
   const auto now = std::chrono::steady_clock::now();
-  if (queried_ && now - refreshed_ < options_.cache_for) return report_;
+  if (report_.queries > 0 && now - refreshed_ < options_.cache_for) return report_;
   absl::StatusOr<v1::ListPodResourcesResponse> response = Query();
-  queried_ = true;
   refreshed_ = std::chrono::steady_clock::now();
   ++report_.queries;
   if (!response.ok()) {

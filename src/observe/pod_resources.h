@@ -68,7 +68,6 @@ class PodResourcesReader {
   tee::Mutex mutex_;
   PodUnitsReport report_ ABSL_GUARDED_BY(mutex_);
   std::chrono::steady_clock::time_point refreshed_ ABSL_GUARDED_BY(mutex_);
-  bool queried_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 // The per-pod families: tee_device_plugin_pod_units, _pod_resources_up,

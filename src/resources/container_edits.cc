@@ -43,11 +43,6 @@ std::string ResolveLinkTarget(std::string_view link, std::string_view target) {
   return resolved.empty() ? "/" : resolved;
 }
 
-bool HasNode(const hw::Inventory& inventory, std::string_view path) {
-  return std::find(inventory.device_nodes.begin(), inventory.device_nodes.end(), path) !=
-         inventory.device_nodes.end();
-}
-
 bool HasContainerPath(const std::vector<DeviceSpec>& devices, std::string_view path) {
   return std::any_of(devices.begin(), devices.end(),
                      [path](const DeviceSpec& spec) { return spec.container_path == path; });
@@ -69,6 +64,13 @@ std::string HostPathOf(const hw::Inventory& inventory, std::string_view path) {
   return std::string(path);
 }
 
+void AddAttestationEdits(const hw::Inventory& inventory, ContainerEdits* edits) {
+  if (!inventory.aesmd_socket_dir) return;
+  // Out-of-process attestation talks to the host's AESM through its socket directory.
+  edits->mounts.push_back({std::string(kAesmdDir), std::string(kAesmdDir), false});
+  edits->envs.emplace_back("SGX_AESM_ADDR", "1");
+}
+
 ContainerEdits PlanContainerEdits(const hw::Inventory& inventory) {
   ContainerEdits edits;
   for (const std::string& path : inventory.device_nodes) {
@@ -78,21 +80,17 @@ ContainerEdits PlanContainerEdits(const hw::Inventory& inventory) {
   }
   // SDKs and runtimes built for Intel's DCAP driver open /dev/sgx/{enclave,provision}; give them
   // those paths backed by the in-kernel nodes when the host has no such path of its own.
-  if (HasNode(inventory, kEnclaveNode)) {
+  if (inventory.HasDeviceNode(kEnclaveNode)) {
     AddDevice(kDcapEnclavePath, HostPathOf(inventory, kEnclaveNode), &edits.devices);
   }
-  if (HasNode(inventory, kProvisionNode)) {
+  if (inventory.HasDeviceNode(kProvisionNode)) {
     AddDevice(kDcapProvisionPath, HostPathOf(inventory, kProvisionNode), &edits.devices);
   }
   // Sorted so equal inventories give byte-equal edits whatever order the probe listed nodes in.
   std::sort(
       edits.devices.begin(), edits.devices.end(),
       [](const DeviceSpec& a, const DeviceSpec& b) { return a.container_path < b.container_path; });
-  if (inventory.aesmd_socket_dir) {
-    // Out-of-process attestation talks to the host's AESM through its socket directory.
-    edits.mounts.push_back({std::string(kAesmdDir), std::string(kAesmdDir), false});
-    edits.envs.emplace_back("SGX_AESM_ADDR", "1");
-  }
+  AddAttestationEdits(inventory, &edits);
   return edits;
 }
 

@@ -109,6 +109,10 @@ absl::StatusOr<EpcPlan> PlanEpcDevices(const hw::Inventory& inventory, const Epc
 // and SGX_AESM_ADDR=1. Never fails.
 ContainerEdits PlanContainerEdits(const hw::Inventory& inventory);
 
+// Adds the aesmd socket directory mount and SGX_AESM_ADDR=1 when the host has /var/run/aesmd, so
+// out-of-process quoting works in the container.
+void AddAttestationEdits(const hw::Inventory& inventory, ContainerEdits* edits);
+
 // The host path a runtime should create the SGX device node `path` from: the resolved target when
 // `path` is a udev symlink in inventory.device_aliases, else `path` itself. Never prefixed with
 // --host-root.

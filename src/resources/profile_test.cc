@@ -17,8 +17,8 @@ std::vector<std::string> Names(const std::vector<ResourceSpec>& specs) {
 
 hw::Inventory TdxGuestWithTpm() {
   hw::Inventory inventory;
-  inventory.guest_devices = {{hw::GuestTee::kTdx, "/dev/tdx_guest", false},
-                             {hw::GuestTee::kTpm, "/dev/tpmrm0", false}};
+  inventory.guest_devices = {{hw::GuestTee::kTdx, "/dev/tdx_guest"},
+                             {hw::GuestTee::kTpm, "/dev/tpmrm0"}};
   return inventory;
 }
 

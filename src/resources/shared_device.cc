@@ -8,11 +8,6 @@
 namespace tee::resources {
 namespace {
 
-bool HasNode(const hw::Inventory& inventory, std::string_view path) {
-  return std::find(inventory.device_nodes.begin(), inventory.device_nodes.end(), path) !=
-         inventory.device_nodes.end();
-}
-
 std::optional<hw::GuestTee> GuestTeeOf(SharedDevice device) {
   switch (device) {
     case SharedDevice::kTdx:
@@ -32,7 +27,7 @@ std::optional<hw::GuestTee> GuestTeeOf(SharedDevice device) {
 
 std::optional<std::string> ProvisionPath(const hw::Inventory& inventory) {
   for (std::string_view path : {"/dev/sgx_provision", "/dev/sgx/provision", "/dev/sgx_prv"}) {
-    if (HasNode(inventory, path)) return std::string(path);
+    if (inventory.HasDeviceNode(path)) return std::string(path);
   }
   return std::nullopt;
 }
@@ -67,10 +62,7 @@ ContainerEdits EditsFor(const hw::Inventory& inventory, SharedDevice device,
   }
   const std::string host_path = IsSgx(device) ? HostPathOf(inventory, path) : path;
   edits.devices.push_back({path, host_path, "rw"});
-  if (device == SharedDevice::kSgxEnclave && inventory.aesmd_socket_dir) {
-    edits.mounts.push_back({"/var/run/aesmd", "/var/run/aesmd", false});
-    edits.envs.emplace_back("SGX_AESM_ADDR", "1");
-  }
+  if (device == SharedDevice::kSgxEnclave) AddAttestationEdits(inventory, &edits);
   return edits;
 }
 

@@ -95,8 +95,8 @@ TEST(PlanSharedDeviceTest, SgxResourcesAreUnhealthyWhileSgxIsUnusable) {
 TEST(PlanSharedDeviceTest, GuestInterfacesIgnoreSgxAndFollowTheirDevice) {
   hw::Inventory guest;
   guest.problems = {"CPU has no SGX (CPUID.7.0:EBX[2] is 0)"};
-  guest.guest_devices = {{hw::GuestTee::kTdx, "/dev/tdx-guest", false},
-                         {hw::GuestTee::kTsmReport, "/sys/kernel/config/tsm/report", true}};
+  guest.guest_devices = {{hw::GuestTee::kTdx, "/dev/tdx-guest"},
+                         {hw::GuestTee::kTsmReport, "/sys/kernel/config/tsm/report"}};
   absl::StatusOr<EpcPlan> tdx = PlanSharedDevice(guest, Config(SharedDevice::kTdx));
   ASSERT_TRUE(tdx.ok());
   EXPECT_TRUE(tdx->healthy);

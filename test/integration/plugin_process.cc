@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "observe/http_library.h"
+#include "common/httplib.h"
 
 namespace tee::testing {
 namespace {

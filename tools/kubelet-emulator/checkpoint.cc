@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/atomic_file.h"
 
 namespace tee::emulator {
 namespace {
@@ -50,16 +51,8 @@ absl::Status Checkpoint::Save(const std::string& path) const {
   nlohmann::json entries = nlohmann::json::array();
   for (const CheckpointEntry& entry : entries_) entries.push_back(EntryToJson(entry));
   const nlohmann::json json = {{"version", kFormatVersion}, {"entries", std::move(entries)}};
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << json.dump(2) << "\n";
-    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temp));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("cannot rename ", temp, " to ", path));
-  }
-  return absl::OkStatus();
+  // Atomic, as the kubelet's own checkpoint: a crash mid-write must not leave half a file.
+  return WriteFileAtomically(path, json.dump(2) + "\n");
 }
 
 void Checkpoint::Record(CheckpointEntry entry) {

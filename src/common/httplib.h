@@ -1,4 +1,5 @@
-// Provides cpp-httplib to the observe files (the metrics server) and their tests. <httplib.h>
+// Provides cpp-httplib to the files that link tee_httplib (the metrics server, the Kubernetes API
+// client) and their tests. <httplib.h>
 // includes <fcntl.h>, which declares the tee(2) system call as ::tee, and C++ forbids a function
 // and a namespace of one name in one scope: the call is renamed while <fcntl.h> is read (we never
 // make it). Include this before anything else that could include <fcntl.h>; an #error says when
@@ -10,7 +11,7 @@
 #error "link tee_httplib: Debian's cpp-httplib is built with CPPHTTPLIB_OPENSSL_SUPPORT"
 #endif
 #ifdef _FCNTL_H
-#error "include observe/http_library.h before anything that includes <fcntl.h>"
+#error "include common/httplib.h before anything that includes <fcntl.h>"
 #endif
 
 #define tee linux_tee_syscall
