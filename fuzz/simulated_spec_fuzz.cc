@@ -1,5 +1,5 @@
 // Fuzzes ParseSimulatedNodeSpec; every accepted node's CPUID dump must parse and decode to one
-// section per NUMA node with the requested sizes.
+// section per NUMA node with the requested sizes, or to no SGX at all for a CPU without it.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -15,6 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto table = tee::hw::ParseCpuidDump(tee::hw::SimulatedCpuidDump(*node));
   if (!table.ok()) __builtin_trap();
   const tee::hw::SgxCpuid sgx = tee::hw::DecodeSgxCpuid(tee::hw::TableCpuidSource(*table));
+  if (!node->sgx_in_cpu) {  // sgx=absent: a CPU without SGX, as in a confidential VM guest
+    if (sgx.sgx || !sgx.sections.empty()) __builtin_trap();
+    return 0;
+  }
   if (!node->sgx_enabled) return 0;
   if (sgx.sections.size() != node->numa_epc_bytes.size()) __builtin_trap();
   for (size_t i = 0; i < sgx.sections.size(); ++i) {
