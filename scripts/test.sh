@@ -22,13 +22,14 @@ if has_stage format; then
 fi
 
 if has_stage deploy; then
-  # Builds only the plugin, in the release stage's build directory (which then reuses it).
+  # Builds only the plugin, exactly as the README's demo command and the image do (Release, whose
+  # -O3 warnings differ from the suites' builds), in the demo's build directory.
   stage "deploy: image file system, kustomize renders, schema and flag checks"
   bash scripts/install-deps.sh --deploy
-  bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEE_BUILD_TESTS=ON \
-    -- tee-device-plugin
-  bash scripts/build-image-rootfs.sh build/image-rootfs build
-  bash scripts/validate-deploy.sh build/src/tee-device-plugin
+  bash scripts/build.sh build-demo -DCMAKE_BUILD_TYPE=Release -DTEE_BUILD_TESTS=OFF \
+    -DTEE_BUILD_BENCH=OFF -- tee-device-plugin
+  bash scripts/build-image-rootfs.sh build-demo/image-rootfs build-demo
+  bash scripts/validate-deploy.sh build-demo/src/tee-device-plugin
 fi
 
 run_ctest() {  # build_dir [ctest args]

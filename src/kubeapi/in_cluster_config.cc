@@ -67,10 +67,9 @@ absl::StatusOr<std::string> RequiredVariable(const EnvironmentLookup& environmen
 }
 
 // A host name or address we can put in a URL: IPv6 (maybe bracketed) or name/IPv4 characters.
-absl::StatusOr<std::string> ValidHost(std::string host) {
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
+absl::StatusOr<std::string> ValidHost(const std::string& given) {
+  const bool bracketed = given.size() > 2 && given.front() == '[' && given.back() == ']';
+  const std::string host = bracketed ? given.substr(1, given.size() - 2) : given;
   in6_addr ipv6{};
   if (host.find(':') != std::string::npos) {
     if (::inet_pton(AF_INET6, host.c_str(), &ipv6) == 1) return host;
@@ -162,7 +161,7 @@ absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sour
   TEE_ASSIGN_OR_RETURN(std::string port,
                        RequiredVariable(sources.environment, "KUBERNETES_SERVICE_PORT"));
   ApiServerConfig config;
-  TEE_ASSIGN_OR_RETURN(config.endpoint.host, ValidHost(std::move(host)));
+  TEE_ASSIGN_OR_RETURN(config.endpoint.host, ValidHost(host));
   TEE_ASSIGN_OR_RETURN(config.endpoint.port, ValidPort(port));
   TEE_RETURN_IF_ERROR(ReadBearerToken(sources.token_file).status());
   TEE_RETURN_IF_ERROR(CheckCaFile(sources.ca_file));
