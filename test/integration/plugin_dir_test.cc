@@ -98,7 +98,10 @@ TEST(PluginDirTest, KubeletSockThatRefusesOrHangsUpIsRetriedWithBackoffAndLogged
     node.StartKubelet();
     ASSERT_TRUE(node.WaitRegistered()) << node.Log();
     EXPECT_LT(Clock::now() - started, std::chrono::seconds(1)) << "a new kubelet.sock is seen";
-    EXPECT_THAT(node.Log(), HasSubstr("registered " + std::string(kEpcResource)));
+    // The plugin logs the answer after the kubelet has it: wait for the line, not just the answer.
+    const std::string registered = "registered " + std::string(kEpcResource);
+    EXPECT_TRUE(Eventually([&] { return node.Log().find(registered) != std::string::npos; }, kWait))
+        << node.Log();
   }
 }
 
