@@ -170,6 +170,11 @@ void AddServeFlags(CLI::App& app, DaemonOptions* options) {
                "intel: publish EPC bytes as sgx.intel.com/epc in this Node's capacity through "
                "the Kubernetes API")
       ->envname("TEE_REGISTER_EPC");
+  app.add_option("--service-account-dir", options->service_account_dir,
+                 "--register-epc: folder with the pod's service-account token and the cluster's "
+                 "ca.crt")
+      ->envname("TEE_SERVICE_ACCOUNT_DIR")
+      ->capture_default_str();
   app.add_flag("--cdi", options->cdi,
                "Answer Allocate with CDI device names and write the CDI spec to --cdi-dir")
       ->envname("TEE_CDI");
@@ -196,7 +201,8 @@ absl::Status ApplyConfig(CLI::App& app, const DaemonOptions& options) {
 absl::Status ValidateOptions(const DaemonOptions& options) {
   for (const auto& [flag, value] :
        {std::pair{"--plugin-dir", &options.plugin_dir},
-        std::pair{"--host-root", &options.host_root}, std::pair{"--cdi-dir", &options.cdi_dir}}) {
+        std::pair{"--host-root", &options.host_root}, std::pair{"--cdi-dir", &options.cdi_dir},
+        std::pair{"--service-account-dir", &options.service_account_dir}}) {
     if (value->empty() || value->front() != '/') {
       return absl::InvalidArgumentError(
           absl::StrCat(flag, " must be an absolute path, got \"", *value, "\""));

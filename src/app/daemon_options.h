@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hw/cpuid_source.h"
+#include "kubeapi/in_cluster_config.h"
 #include "resources/profile.h"
 
 namespace tee::app {
@@ -30,6 +31,8 @@ struct DaemonOptions {
   std::string cpuid_dump;  // empty: execute CPUID
   // Profile, EPC resource and unit, shared-device limits, guest resource names, --register-epc.
   resources::ProfileConfig resources;
+  // --register-epc's credentials: the pod's service-account token and the cluster CA.
+  std::string service_account_dir = kubeapi::kServiceAccountDir;
   bool cdi = false;  // answer Allocate with CDI device names and write the CDI spec
   std::string cdi_dir = kDefaultCdiDir;
   std::string config;  // --config: a YAML file with more flags
@@ -50,8 +53,8 @@ void AddHardwareFlags(CLI::App& app, DaemonOptions* options);
 // by serve and detect).
 void AddResourceFlags(CLI::App& app, DaemonOptions* options);
 // Every serve flag: the hardware and resource flags plus --plugin-dir, --cdi, --cdi-dir,
-// --register-epc, --config, --log-level, --log-format, --metrics-address, --nfd-features-dir and
-// --pod-resources-socket.
+// --register-epc, --service-account-dir, --config, --log-level, --log-format, --metrics-address,
+// --nfd-features-dir and --pod-resources-socket.
 void AddServeFlags(CLI::App& app, DaemonOptions* options);
 // Call after parsing. First gives the flags that an empty value turns off (--metrics-address,
 // --nfd-features-dir, --pod-resources-socket) the empty value their environment variable holds

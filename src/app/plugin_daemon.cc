@@ -142,7 +142,7 @@ absl::Status PluginDaemon::Plan() {
     // ValidateOptions allowed it only where the profile publishes EPC as an extended resource.
     const std::string name = *resources::EpcExtendedResource(options_.resources);
     absl::StatusOr<std::unique_ptr<kubeapi::CapacityPublisher>> publisher =
-        kubeapi::CapacityPublisher::Create(name, inventory.epc_bytes);
+        kubeapi::CapacityPublisher::Create(name, inventory.epc_bytes, options_.service_account_dir);
     if (!publisher.ok()) {
       return absl::Status(publisher.status().code(),
                           absl::StrCat("--register-epc: ", publisher.status().message()));

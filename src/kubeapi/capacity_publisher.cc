@@ -16,8 +16,10 @@ constexpr absl::Duration kMaxBackoff = absl::Seconds(60);
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<CapacityPublisher>> CapacityPublisher::Create(
-    std::string resource_name, uint64_t bytes) {
-  TEE_ASSIGN_OR_RETURN(ApiServerConfig config, LoadInClusterConfig());
+    std::string resource_name, uint64_t bytes, const std::string& service_account_dir) {
+  TEE_ASSIGN_OR_RETURN(
+      ApiServerConfig config,
+      LoadInClusterConfig(InClusterSources::FromServiceAccountDir(service_account_dir)));
   TEE_ASSIGN_OR_RETURN(std::string node, NodeNameFromEnvironment(ProcessEnvironment()));
   auto patcher =
       std::make_unique<NodeCapacityPatcher>(ApiServerClient(std::move(config)), std::move(node));

@@ -21,10 +21,10 @@ namespace tee::kubeapi {
 
 class CapacityPublisher {
  public:
-  // Reads the pod's in-cluster config and node name (NODE_NAME). FailedPrecondition naming what
-  // is missing when not running in a cluster.
-  static absl::StatusOr<std::unique_ptr<CapacityPublisher>> Create(std::string resource_name,
-                                                                   uint64_t bytes);
+  // Reads the pod's in-cluster config (token and CA from `service_account_dir`) and node name
+  // (NODE_NAME). FailedPrecondition naming what is missing when not running in a cluster.
+  static absl::StatusOr<std::unique_ptr<CapacityPublisher>> Create(
+      std::string resource_name, uint64_t bytes, const std::string& service_account_dir);
   // Publishes with `patcher`; Create uses the in-cluster one. Starts the thread and a first apply.
   CapacityPublisher(std::unique_ptr<NodeCapacityPatcher> patcher, std::string resource_name,
                     uint64_t bytes);

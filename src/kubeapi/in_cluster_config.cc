@@ -124,6 +124,13 @@ EnvironmentLookup ProcessEnvironment() {
   };
 }
 
+InClusterSources InClusterSources::FromServiceAccountDir(const std::string& service_account_dir) {
+  InClusterSources sources;
+  sources.token_file = service_account_dir + "/token";
+  sources.ca_file = service_account_dir + "/ca.crt";
+  return sources;
+}
+
 std::string ApiServerEndpoint::Authority() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   return absl::StrCat(ipv6 ? "[" : "", host, ipv6 ? "]" : "", ":", port);

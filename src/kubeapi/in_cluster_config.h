@@ -15,10 +15,8 @@
 
 namespace tee::kubeapi {
 
-inline constexpr char kServiceAccountTokenFile[] =
-    "/var/run/secrets/kubernetes.io/serviceaccount/token";
-inline constexpr char kServiceAccountCaFile[] =
-    "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
+// Where the kubelet mounts a pod's service-account token and the cluster's CA.
+inline constexpr char kServiceAccountDir[] = "/var/run/secrets/kubernetes.io/serviceaccount";
 inline constexpr char kNodeNameVariable[] = "NODE_NAME";
 
 // Returns the value of an environment variable, nullopt when unset.
@@ -43,16 +41,21 @@ struct ApiServerConfig {
 };
 
 struct InClusterSources {
-  std::string token_file = kServiceAccountTokenFile;
-  std::string ca_file = kServiceAccountCaFile;
+  std::string token_file;
+  std::string ca_file;
   EnvironmentLookup environment = ProcessEnvironment();
+
+  // The token and ca.crt in `service_account_dir`, and the process environment.
+  static InClusterSources FromServiceAccountDir(
+      const std::string& service_account_dir = kServiceAccountDir);
 };
 
 // Reads KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT and checks that the token and CA files
 // are usable. Errors: FailedPrecondition "not running in a cluster: KUBERNETES_SERVICE_HOST is
 // not set" (or _PORT); InvalidArgument for a malformed host or port; the errors of
 // ReadBearerToken and CheckCaFile.
-absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sources = {});
+absl::StatusOr<ApiServerConfig> LoadInClusterConfig(
+    const InClusterSources& sources = InClusterSources::FromServiceAccountDir());
 
 // The token in `token_file` without surrounding whitespace. Errors: FailedPrecondition "cannot
 // read token <path>: <reason>", or InvalidArgument when it is empty, larger than 64 KiB, or holds

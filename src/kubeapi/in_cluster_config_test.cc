@@ -28,8 +28,7 @@ class InClusterConfigTest : public ::testing::Test {
   InClusterConfigTest() {
     dir_.Write("token", "eyJhbGciOi.payload.sig\n");
     dir_.Write("ca.crt", kPem);
-    sources_.token_file = dir_.path() + "/token";
-    sources_.ca_file = dir_.path() + "/ca.crt";
+    sources_ = InClusterSources::FromServiceAccountDir(dir_.path());
     sources_.environment = FakeEnvironment(
         {{"KUBERNETES_SERVICE_HOST", "10.96.0.1"}, {"KUBERNETES_SERVICE_PORT", "443"}});
   }

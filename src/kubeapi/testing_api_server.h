@@ -200,6 +200,8 @@ class ClientFiles {
             .token_file = dir_.path() + "/token",
             .ca_file = dir_.path() + "/ca.crt"};
   }
+  // The folder, laid out as a pod's service-account mount (token, ca.crt).
+  const std::string& dir() const { return dir_.path(); }
 
  private:
   hw::testing::TempDir dir_;

@@ -1,0 +1,124 @@
+// --register-epc through the real binary against an HTTPS stand-in for the Kubernetes API server:
+// the exact JSON patch with the pod's bearer token at start, a check (and a patch only when the
+// kubelet reset the value) after every kubelet restart, and a certificate that does not verify
+// logged as what to fix while the device resources keep serving.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <string>
+
+#include "kubeapi/testing_api_server.h"
+#include "plugin_process.h"
+
+namespace tee::testing {
+namespace {
+
+using kubeapi::testing::ClientFiles;
+using kubeapi::testing::FakeApiServer;
+using kubeapi::testing::RecordedRequest;
+using kubeapi::testing::TestPki;
+using ::testing::HasSubstr;
+
+constexpr const char* kEnclave = "sgx.intel.com/enclave";
+constexpr const char* kNodeStatusPath = "/api/v1/nodes/sgx-node-7/status";
+// numa=1GiB: one EPC section of 1 GiB.
+constexpr const char* kEpcPatch =
+    R"([{"op":"add","path":"/status/capacity/sgx.intel.com~1epc","value":"1073741824"}])";
+
+std::string NodeStatus(const std::string& capacity_members) {
+  return R"({"kind":"Node","metadata":{"name":"sgx-node-7"},"status":{"capacity":{"cpu":"8")" +
+         capacity_members + "}}}";
+}
+
+int Count(const FakeApiServer& api, const std::string& method) {
+  int count = 0;
+  for (const RecordedRequest& request : api.requests()) count += request.method == method;
+  return count;
+}
+
+class RegisterEpcTest : public ::testing::Test {
+ protected:
+  // The environment every pod has (service variables) plus the downward API's NODE_NAME.
+  void PointAt(const FakeApiServer& api) {
+    setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1", 1);
+    setenv("KUBERNETES_SERVICE_PORT", std::to_string(api.port()).c_str(), 1);
+    setenv("NODE_NAME", "sgx-node-7", 1);
+  }
+  void TearDown() override {
+    for (const char* name : {"KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "NODE_NAME"}) {
+      unsetenv(name);
+    }
+  }
+  std::vector<std::string> Args(const ClientFiles& files) {
+    return {"--profile", "intel", "--register-epc", "--service-account-dir", files.dir()};
+  }
+  // Restarts the kubelet and waits for the plugin's enclave resource to register again.
+  void RestartKubelet(NodeHarness& node, int registrations) {
+    ASSERT_TRUE(node.kubelet().Restart().ok());
+    auto view = node.kubelet().WaitFor(
+        kEnclave, [&](const emulator::ResourceView& v) { return v.registrations >= registrations; },
+        kWait);
+    ASSERT_TRUE(view) << node.Log();
+  }
+
+  TestPki pki_;
+};
+
+TEST_F(RegisterEpcTest, PatchesAtStartAndAgainOnlyWhenTheKubeletResetIt) {
+  FakeApiServer api(pki_);
+  ClientFiles files(pki_);
+  api.SetAnswer("GET", {.status = 200, .body = NodeStatus("")});
+  PointAt(api);
+  NodeHarness node("numa=1GiB", Args(files));
+
+  ASSERT_TRUE(Eventually([&] { return Count(api, "PATCH") == 1; }, kWait)) << node.Log();
+  const std::vector<RecordedRequest> requests = api.requests();
+  ASSERT_GE(requests.size(), 2u);
+  EXPECT_EQ(requests[0].method, "GET");  // reads first: re-applying a right value costs no write
+  EXPECT_EQ(requests[0].path, kNodeStatusPath);
+  const RecordedRequest& patch = requests[1];
+  EXPECT_EQ(patch.method, "PATCH");
+  EXPECT_EQ(patch.path, kNodeStatusPath);
+  EXPECT_EQ(patch.content_type, "application/json-patch+json");
+  EXPECT_EQ(patch.authorization, "Bearer sa-token");
+  EXPECT_EQ(patch.host, "127.0.0.1:" + std::to_string(api.port()));
+  EXPECT_EQ(patch.body, kEpcPatch);
+  EXPECT_TRUE(Eventually([&] { return CountOccurrences(node.Log(), "published") == 1; }, kWait))
+      << node.Log();
+
+  // The value is in place: a kubelet restart costs a read and no write.
+  api.SetAnswer("GET", {.status = 200, .body = NodeStatus(R"(,"sgx.intel.com/epc":"1073741824")")});
+  const int reads = Count(api, "GET");
+  RestartKubelet(node, 2);
+  ASSERT_TRUE(Eventually([&] { return Count(api, "GET") > reads; }, kWait)) << node.Log();
+
+  // A kubelet that re-registered its Node dropped the value: it is patched back.
+  api.SetAnswer("GET", {.status = 200, .body = NodeStatus("")});
+  RestartKubelet(node, 3);
+  ASSERT_TRUE(Eventually([&] { return Count(api, "PATCH") == 2; }, kWait)) << node.Log();
+  EXPECT_EQ(api.requests().back().body, kEpcPatch);
+  EXPECT_FALSE(node.plugin().ExitCode().has_value());
+}
+
+TEST_F(RegisterEpcTest, ACertificateFromAnotherCaIsLoggedAndTheDevicesKeepServing) {
+  TestPki other;
+  FakeApiServer api(other);  // presents a certificate the pod's CA did not sign
+  ClientFiles files(pki_);
+  PointAt(api);
+  NodeHarness node("numa=1GiB", Args(files));
+
+  auto view = node.kubelet().WaitFor(
+      kEnclave, [](const emulator::ResourceView& v) { return v.list_and_watch_updates > 0; },
+      kWait);
+  ASSERT_TRUE(view) << node.Log();
+  ASSERT_TRUE(Eventually(
+      [&] { return CountOccurrences(node.Log(), "cannot publish sgx.intel.com/epc") == 1; }, kWait))
+      << node.Log();
+  EXPECT_THAT(node.Log(), HasSubstr(files.dir() + "/ca.crt"));
+  EXPECT_TRUE(api.requests().empty()) << "nothing may be sent to a server that did not verify";
+  EXPECT_FALSE(node.plugin().ExitCode().has_value());
+}
+
+}  // namespace
+}  // namespace tee::testing
