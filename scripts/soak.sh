@@ -11,7 +11,7 @@ build_dir=${1:-build}
 restarts=${RESTARTS:-500}
 load_seconds=${LOAD_SECONDS:-60}
 
-bash scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEE_BUILD_TESTS=ON -- \
+bash scripts/build.sh "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTEE_BUILD_TESTS=ON -- \
   tee_integration_tests tee-device-plugin
 tests="$build_dir/test/tee_integration_tests"
 status=0
