@@ -7,6 +7,7 @@
 #include "common/byte_size.h"
 #include "common/status_macros.h"
 #include "observe/listen_address.h"
+#include "observe/logging.h"
 
 namespace tee::app {
 namespace {
@@ -89,10 +90,8 @@ void ApplyEmptyEnvironment(CLI::App& app) {
 }
 
 absl::Status ValidateObserveOptions(const DaemonOptions& options) {
-  if (options.log_format != "text" && options.log_format != "json") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--log-format must be text or json, got \"", options.log_format, "\""));
-  }
+  TEE_RETURN_IF_ERROR(
+      Prefixed("--log-format: ", observe::ParseLogFormat(options.log_format).status()));
   if (!options.metrics_address.empty()) {
     absl::StatusOr<observe::ListenAddress> address =
         observe::ParseListenAddress(options.metrics_address);

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,25 +19,6 @@ namespace tee::observe {
 namespace {
 
 thread_local std::vector<LogField> current_fields;
-
-constexpr char kHex[] = "0123456789abcdef";
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is not one.
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
-  if (length == 0 || lead > 0xF4 || i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  // Overlong three- and four-byte forms, surrogates and code points above U+10FFFF.
-  if ((lead == 0xE0 && byte(i + 1) < 0xA0) || (lead == 0xED && byte(i + 1) > 0x9F) ||
-      (lead == 0xF0 && byte(i + 1) < 0x90) || (lead == 0xF4 && byte(i + 1) > 0x8F)) {
-    return 0;
-  }
-  return length;
-}
 
 // "2024-05-01T12:00:00.123456Z"
 std::string Rfc3339Utc(spdlog::log_clock::time_point time) {
@@ -137,27 +119,10 @@ std::unique_ptr<spdlog::formatter> MakeLogFormatter(LogFormat format) {
 }
 
 void AppendJsonEscaped(std::string_view text, std::string& out) {
-  for (size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20 || c == 0x7F) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    } else if (c >= 0x80) {
-      const size_t length = Utf8SequenceLength(text, i);
-      out += length == 0 ? std::string_view("\xEF\xBF\xBD") : text.substr(i, length);
-      i += length == 0 ? 1 : length;
-      continue;
-    } else {
-      out += static_cast<char>(c);
-    }
-    ++i;
-  }
+  // The library's own escaper; `replace` turns invalid UTF-8 into U+FFFD instead of throwing.
+  const std::string quoted =
+      nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out.append(quoted, 1, quoted.size() - 2);
 }
 
 LogFields::LogFields(std::initializer_list<LogField> fields) : added_(fields.size()) {
@@ -166,23 +131,28 @@ LogFields::LogFields(std::initializer_list<LogField> fields) : added_(fields.siz
 
 LogFields::~LogFields() { current_fields.resize(current_fields.size() - added_); }
 
+absl::StatusOr<LogFormat> ParseLogFormat(std::string_view name) {
+  if (name == "text") return LogFormat::kText;
+  if (name == "json") return LogFormat::kJson;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown log format \"", std::string(name), "\" (use text or json)"));
+}
+
 absl::Status SetUpLogging(std::string_view level, std::string_view format) {
   absl::StatusOr<spdlog::level::level_enum> parsed = ParseLevel(level);
   if (!parsed.ok()) return parsed.status();
-  if (format != "text" && format != "json") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown log format \"", std::string(format), "\" (use text or json)"));
-  }
+  absl::StatusOr<LogFormat> parsed_format = ParseLogFormat(format);
+  if (!parsed_format.ok()) return parsed_format.status();
   // Not registered by name, so a second set-up (demo, tests) replaces the first cleanly. Colour
   // only in text: escape codes inside JSON would break every parser.
   std::shared_ptr<spdlog::sinks::sink> sink;
-  if (format == "json") {
+  if (*parsed_format == LogFormat::kJson) {
     sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   } else {
     sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   }
   auto logger = std::make_shared<spdlog::logger>("tee-device-plugin", sink);
-  logger->set_formatter(MakeLogFormatter(format == "json" ? LogFormat::kJson : LogFormat::kText));
+  logger->set_formatter(MakeLogFormatter(*parsed_format));
   logger->set_level(*parsed);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);

@@ -15,10 +15,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace tee::observe {
 
 enum class LogFormat { kText, kJson };
+// "text" or "json"; InvalidArgument naming the value otherwise.
+absl::StatusOr<LogFormat> ParseLogFormat(std::string_view name);
 
 // Accepts trace, debug, info, warn, error, critical, off and the formats "text" and "json".
 // InvalidArgument naming the value.
