@@ -3,7 +3,8 @@
 # component (any warning fails), then checks every rendered object and every example against the
 # Kubernetes API schema with no unknown fields, and every container running the plugin's image
 # against the built binary's real subcommands, flags and environment variables (a simulation
-# overlay's simulate/detect wiring is run for real). The checker's own tests run first.
+# overlay's simulate/detect wiring is run for real), and every NodeFeatureRule against the node
+# labels the binary writes. The checker's own tests run first.
 # usage: scripts/validate-deploy.sh [PLUGIN_BINARY]   (default build/src/tee-device-plugin)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,6 +9,7 @@
 #include "common/status_macros.h"
 #include "hw/inventory.h"
 #include "hw/inventory_report.h"
+#include "observe/node_labels.h"
 #include "resources/device_list_size.h"
 #include "resources/epc_plan.h"
 #include "resources/profile.h"
@@ -63,6 +64,8 @@ absl::StatusOr<std::vector<resources::EpcPlan>> PlanAll(const DaemonOptions& opt
 void Print(const hw::Inventory& inventory, const DaemonOptions& options,
            const std::vector<resources::EpcPlan>& plans, bool json) {
   const std::optional<std::string> extended = resources::EpcExtendedResource(options.resources);
+  // What `serve` writes into NFD's feature file (--nfd-features-dir).
+  const std::vector<observe::NodeLabel> labels = observe::NodeLabelsFor(inventory);
   if (json) {
     nlohmann::json out = hw::InventoryJson(inventory);
     out["profile"] = resources::ProfileName(options.resources.profile);
@@ -71,6 +74,8 @@ void Print(const hw::Inventory& inventory, const DaemonOptions& options,
     out["epc_extended_resource"] =
         extended ? nlohmann::json{{"name", *extended}, {"bytes", inventory.epc_bytes}}
                  : nlohmann::json(nullptr);
+    out["node_labels"] = nlohmann::json::object();
+    for (const auto& [name, value] : labels) out["node_labels"][name] = value;
     std::cout << out.dump(2) << "\n";
     return;
   }
@@ -81,6 +86,8 @@ void Print(const hw::Inventory& inventory, const DaemonOptions& options,
     std::cout << "  " << *extended << ": " << inventory.epc_bytes
               << " bytes as a node extended resource (NFD rule or --register-epc)\n";
   }
+  std::cout << "\nNode labels (serve's NFD feature file)\n";
+  for (const auto& [name, value] : labels) std::cout << "  " << name << "=" << value << "\n";
 }
 
 }  // namespace

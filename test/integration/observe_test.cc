@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -197,6 +198,21 @@ TEST(ObserveTest, NodeLabelsFollowTheHardwareAndGoAwayOnShutdown) {
   EXPECT_THAT(labels, HasSubstr("sgx.tee.dev/enabled=true\n"));
   EXPECT_THAT(labels, HasSubstr("sgx.tee.dev/driver=in-kernel\n"));
   EXPECT_THAT(labels, HasSubstr("sgx.tee.dev/epc-mib=8192\n"));
+  // `detect` shows operators the same labels (deploy-check matches NodeFeatureRules against them).
+  std::vector<std::string> written;
+  std::istringstream lines(labels);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] != '#') written.push_back(line);
+  }
+  CommandResult detect = RunBinary(
+      {"detect", "--json", "--host-root", node.root(), "--cpuid-dump", node.root() + "/cpuid.txt"});
+  const nlohmann::json detected = nlohmann::json::parse(detect.out);
+  std::vector<std::string> shown;
+  for (const auto& [name, value] : detected["node_labels"].items()) {
+    shown.push_back(name + "=" + value.get<std::string>());
+  }
+  std::sort(written.begin(), written.end());
+  EXPECT_EQ(shown, written);  // nlohmann keeps object keys sorted
 
   std::filesystem::remove(node.root() + "/dev/sgx_enclave");
   ASSERT_TRUE(node.WaitFor([](const emulator::ResourceView& v) { return v.HealthyCount() == 0; }))

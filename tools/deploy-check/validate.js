@@ -2,7 +2,8 @@
 // Validates Kubernetes manifests offline: every YAML document against the API's schema
 // (kubernetes-models), no unknown fields at any depth, and, with --binary, every container that
 // runs the plugin's image against the built binary's real subcommands, flags and environment
-// variables (plus a real run of a simulation pod's simulate/detect wiring).
+// variables (plus a real run of a simulation pod's simulate/detect wiring), and every
+// NodeFeatureRule against the node labels the binary writes.
 // usage: node validate.js [--binary PATH] [--require-plugin FILE]... FILE...
 // Exit 0 when everything is valid, 1 when something is not, 2 on a usage error.
 'use strict';
@@ -14,6 +15,7 @@ const { findUnknownFields } = require('./lib/known-fields');
 const { podSpecOf, pluginContainers } = require('./lib/pod-specs');
 const { parseHelp, checkArgs } = require('./lib/plugin-args');
 const { checkSimulatedHost } = require('./lib/simulated-host');
+const { pluginLabels, checkRuleLabels } = require('./lib/nfd-labels');
 
 const kImageName = 'tee-device-plugin';
 
@@ -88,6 +90,16 @@ function main(argv) {
     const { count, problems: found } = checkPluginContainers(document, options.binary, helpFor);
     pluginsPerFile.set(document.source, (pluginsPerFile.get(document.source) || 0) + count);
     problems[i].push(...found);
+  });
+  let written = null;  // the plugin's labels, read once when a rule needs them
+  documents.forEach((document, i) => {
+    if (!helpFor || document.object?.kind !== 'NodeFeatureRule' || problems[i].length > 0) return;
+    try {
+      written = written || pluginLabels(options.binary);
+      problems[i].push(...checkRuleLabels(document.object, written));
+    } catch (error) {
+      problems[i].push(`cannot read the plugin's node labels: ${error.message.split('\n')[0]}`);
+    }
   });
   documents.forEach((document, i) => {
     if (problems[i].length === 0) return;

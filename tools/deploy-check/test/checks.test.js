@@ -10,6 +10,7 @@ const { findUnknownFields } = require('../lib/known-fields');
 const { parseHelp, checkArgs } = require('../lib/plugin-args');
 const { imageBaseName } = require('../lib/pod-specs');
 const { mapPath } = require('../lib/simulated-host');
+const { localLabelsUsed, checkRuleLabels } = require('../lib/nfd-labels');
 
 const kHelp = `Usage: serve [OPTIONS]
 
@@ -92,4 +93,17 @@ test('NodeFeatureRules are checked by their own structure', () => {
   assert.match(validateSchema(rule({ extendedResource: {} })).join(), /unknown field "extendedResource"/);
   assert.match(validateSchema(rule({ matchFeatures: [{ feature: 'f', matchExpressions: { d: { op: 'Exist' } } }] })).join(), /bad op/);
   assert.match(validateSchema(rule({ extendedResources: { 'a.b/c': 5 } })).join(), /map names to strings/);
+});
+
+test('NodeFeatureRules may use only the plugin labels the plugin writes', () => {
+  const rule = { kind: 'NodeFeatureRule', spec: { rules: [{
+    extendedResources: { 'sgx.intel.com/epc': '@local.label.sgx.tee.dev/epc-bytes' },
+    labels: { plain: 'true', copied: '@local.label.other.io/x' },
+    matchFeatures: [{ feature: 'local.label', matchExpressions: { 'sgx.tee.dev/enabled': { op: 'IsTrue' } } },
+      { feature: 'cpu.cpuid', matchExpressions: { SGX: { op: 'Exists' } } }] }] } };
+  assert.deepStrictEqual(localLabelsUsed(rule), ['other.io/x', 'sgx.tee.dev/enabled', 'sgx.tee.dev/epc-bytes']);
+  assert.deepStrictEqual(checkRuleLabels(rule, new Set(['sgx.tee.dev/enabled', 'sgx.tee.dev/epc-bytes'])), []);
+  const problems = checkRuleLabels(rule, new Set(['sgx.tee.dev/enabled', 'sgx.tee.dev/epc-mib']));
+  assert.strictEqual(problems.length, 1);
+  assert.match(problems[0], /"sgx.tee.dev\/epc-bytes", which the plugin never writes/);
 });
