@@ -36,6 +36,7 @@ void FillContainerResponse(const resources::ContainerEdits& edits,
     proto_mount->set_read_only(mount.read_only);
   }
   for (const auto& [name, value] : edits.envs) (*out->mutable_envs())[name] = value;
+  for (const std::string& name : edits.cdi_devices) out->add_cdi_devices()->set_name(name);
 }
 
 }  // namespace
@@ -50,12 +51,7 @@ absl::Status HandleAllocate(const resources::EpcPlan& plan, const v1beta1::Alloc
     if (!selection.ok()) return InRequest("container request", i, selection.status());
     auto edits = resources::AllocateContainer(plan, *selection);
     if (!edits.ok()) return InRequest("container request", i, edits.status());
-    v1beta1::ContainerAllocateResponse* container = response->add_container_responses();
-    if (plan.cdi_device.empty()) {
-      FillContainerResponse(*edits, container);
-    } else {
-      container->add_cdi_devices()->set_name(plan.cdi_device);
-    }
+    FillContainerResponse(*edits, response->add_container_responses());
   }
   return absl::OkStatus();
 }

@@ -51,6 +51,9 @@ struct ContainerEdits {
   std::vector<DeviceSpec> devices;
   std::vector<Mount> mounts;
   std::vector<std::pair<std::string, std::string>> envs;  // sorted by name
+  // Fully qualified CDI device names (--cdi): the runtime applies their edits from the CDI spec
+  // file, so the fields above stay empty.
+  std::vector<std::string> cdi_devices;
   friend bool operator==(const ContainerEdits&, const ContainerEdits&) = default;
 };
 

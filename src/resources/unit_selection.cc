@@ -57,7 +57,10 @@ absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan, const Unit
     return absl::FailedPreconditionError(
         absl::StrCat("SGX EPC cannot be allocated on this node: ", plan.health_reason));
   }
-  return plan.container_edits;
+  if (plan.cdi_device.empty()) return plan.container_edits;
+  ContainerEdits by_name;
+  by_name.cdi_devices = {plan.cdi_device};
+  return by_name;
 }
 
 }  // namespace tee::resources

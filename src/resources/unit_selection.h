@@ -38,8 +38,9 @@ class UnitSelection {
   std::vector<uint64_t> bits_;
 };
 
-// The edits for one container request. InvalidArgument when the selection is empty,
-// FailedPrecondition (with the plan's health reason) when SGX is not usable.
+// The edits for one container request: the plan's container_edits, or under --cdi only the
+// plan's CDI device name. InvalidArgument when the selection is empty, FailedPrecondition (with
+// the plan's health reason) when SGX is not usable.
 absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan, const UnitSelection& units);
 
 // The kubelet's GetPreferredAllocation for one container: all of `must_include`, then the rest

@@ -91,6 +91,18 @@ TEST(AllocateContainerTest, ReturnsThePlansEdits) {
   EXPECT_EQ(*edits, plan.container_edits);
 }
 
+TEST(AllocateContainerTest, UnderCdiOnlyTheDeviceNameIsGiven) {
+  EpcPlan plan = HealthyPlan(10);
+  plan.cdi_device = "tee.dev/resource=example.com_epc";
+  UnitSelection units(10);
+  units.AddIndex(3);
+  absl::StatusOr<ContainerEdits> edits = AllocateContainer(plan, units);
+  ASSERT_TRUE(edits.ok()) << edits.status();
+  ContainerEdits by_name;
+  by_name.cdi_devices = {"tee.dev/resource=example.com_epc"};
+  EXPECT_EQ(*edits, by_name);
+}
+
 TEST(AllocateContainerTest, EmptySelectionIsInvalid) {
   EXPECT_EQ(AllocateContainer(HealthyPlan(10), UnitSelection(10)).status().code(),
             absl::StatusCode::kInvalidArgument);
