@@ -82,4 +82,4 @@ if has_stage release; then
   bash scripts/build.sh build "${release_flags[@]}"
   run_ctest build
 fi
-printf '\ntest.sh: all stages passed in %d s\n' "$SECONDS"
+printf '\ntest.sh: stages %s passed in %d s\n' "$stages" "$SECONDS"

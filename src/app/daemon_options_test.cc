@@ -98,7 +98,8 @@ TEST(ObserveFlagsTest, BadValuesAreRefusedNamingTheFlag) {
         Case{&DaemonOptions::metrics_address, ":99999", "--metrics-address"},
         Case{&DaemonOptions::nfd_features_dir, "nfd", "--nfd-features-dir"},
         Case{&DaemonOptions::pod_resources_socket, "k.sock", "--pod-resources-socket"},
-        Case{&DaemonOptions::log_format, "xml", "--log-format"}}) {
+        Case{&DaemonOptions::log_format, "xml", "--log-format"},
+        Case{&DaemonOptions::service_account_dir, "sa", "--service-account-dir"}}) {
     DaemonOptions bad;
     bad.*c.field = c.value;
     absl::Status status = ValidateOptions(bad);

@@ -41,21 +41,19 @@ struct ApiServerConfig {
 };
 
 struct InClusterSources {
-  std::string token_file;
-  std::string ca_file;
+  std::string token_file = std::string(kServiceAccountDir) + "/token";
+  std::string ca_file = std::string(kServiceAccountDir) + "/ca.crt";
   EnvironmentLookup environment = ProcessEnvironment();
 
   // The token and ca.crt in `service_account_dir`, and the process environment.
-  static InClusterSources FromServiceAccountDir(
-      const std::string& service_account_dir = kServiceAccountDir);
+  static InClusterSources FromServiceAccountDir(const std::string& service_account_dir);
 };
 
 // Reads KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT and checks that the token and CA files
 // are usable. Errors: FailedPrecondition "not running in a cluster: KUBERNETES_SERVICE_HOST is
 // not set" (or _PORT); InvalidArgument for a malformed host or port; the errors of
 // ReadBearerToken and CheckCaFile.
-absl::StatusOr<ApiServerConfig> LoadInClusterConfig(
-    const InClusterSources& sources = InClusterSources::FromServiceAccountDir());
+absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sources = {});
 
 // The token in `token_file` without surrounding whitespace. Errors: FailedPrecondition "cannot
 // read token <path>: <reason>", or InvalidArgument when it is empty, larger than 64 KiB, or holds

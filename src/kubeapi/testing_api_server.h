@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,6 +70,13 @@ class FakeApiServer {
     MutexLock lock(&mutex_);
     answers_[method] = std::move(answer);
   }
+  // After the next request with `method`, later `then_method` requests get `answer` (a Node
+  // whose PATCH changes what GET returns, as the real API server does).
+  void SetAnswerAfter(const std::string& method, const std::string& then_method,
+                      CannedAnswer answer) {
+    MutexLock lock(&mutex_);
+    follow_up_ = FollowUp{method, then_method, std::move(answer)};
+  }
   // Requests wait without an answer until Release (or the server's destruction).
   void Hold() {
     MutexLock lock(&mutex_);
@@ -93,7 +101,16 @@ class FakeApiServer {
     const CannedAnswer& answer = answers_[req.method];
     res.status = answer.status;
     res.set_content(answer.body, "application/json");
+    if (follow_up_ && follow_up_->after == req.method) {
+      answers_[follow_up_->method] = std::move(follow_up_->answer);
+      follow_up_.reset();
+    }
   }
+
+  struct FollowUp {
+    std::string after, method;
+    CannedAnswer answer;
+  };
 
   httplib::SSLServer server_;
   int port_ = 0;
@@ -102,6 +119,7 @@ class FakeApiServer {
   std::map<std::string, CannedAnswer> answers_ ABSL_GUARDED_BY(mutex_);
   std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mutex_);
   bool holding_ ABSL_GUARDED_BY(mutex_) = false;
+  std::optional<FollowUp> follow_up_ ABSL_GUARDED_BY(mutex_);
 };
 
 // A listening TCP socket on 127.0.0.1 that misbehaves in one of three ways.

@@ -50,8 +50,8 @@ class LogFields {
   size_t added_;
 };
 
-// `text` as the contents of a JSON string (quotes, backslashes and control characters escaped,
-// invalid UTF-8 replaced by U+FFFD), appended to `out`.
+// `text` as the contents of a JSON string (quotes, backslashes and JSON's control characters
+// U+0000-U+001F escaped, invalid UTF-8 replaced by U+FFFD), appended to `out`.
 void AppendJsonEscaped(std::string_view text, std::string& out);
 
 }  // namespace tee::observe

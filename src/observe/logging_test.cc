@@ -62,10 +62,11 @@ TEST(LoggingTest, TextAppendsFieldsAsKeyValue) {
 
 TEST(LoggingTest, JsonEscapingKeepsValidUtf8AndReplacesTheRest) {
   std::string out;
-  AppendJsonEscaped("caf\xC3\xA9 \x01 \xFF \xC0\xAF \xED\xA0\x80 \xF0\x9F\x98\x80", out);
-  EXPECT_EQ(out,
-            "caf\xC3\xA9 \\u0001 \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
-            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xF0\x9F\x98\x80");
+  AppendJsonEscaped("caf\xC3\xA9 \x01 \xFF \xC0\xAF \xED\xA0\x80 \xF0\x9F\x98\x80 \x7F", out);
+  EXPECT_EQ(
+      out,
+      "caf\xC3\xA9 \\u0001 \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
+      "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xF0\x9F\x98\x80 \x7F");  // DEL is no JSON control
   EXPECT_TRUE(nlohmann::json::accept("\"" + out + "\""));
 }
 

@@ -206,6 +206,7 @@ TEST(ObserveTest, NodeLabelsFollowTheHardwareAndGoAwayOnShutdown) {
   }
   CommandResult detect = RunBinary(
       {"detect", "--json", "--host-root", node.root(), "--cpuid-dump", node.root() + "/cpuid.txt"});
+  ASSERT_EQ(detect.exit_code, 0) << detect.err;
   const nlohmann::json detected = nlohmann::json::parse(detect.out);
   std::vector<std::string> shown;
   for (const auto& [name, value] : detected["node_labels"].items()) {

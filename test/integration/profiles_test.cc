@@ -204,6 +204,7 @@ TEST(CdiTest, AllocateAnswersWithCdiNamesAndTheSpecCarriesTheEdits) {
   const auto& container = response->container_responses(0);
   EXPECT_EQ(container.devices_size(), 0);
   EXPECT_EQ(container.mounts_size(), 0);
+  EXPECT_EQ(container.envs_size(), 0);
   ASSERT_EQ(container.cdi_devices_size(), 1);
   EXPECT_EQ(container.cdi_devices(0).name(),
             "tee.dev/resource=kubernetes.azure.com_sgx_epc_mem_in_MiB");

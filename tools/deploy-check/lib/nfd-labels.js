@@ -1,7 +1,9 @@
 // Checks that a NodeFeatureRule reads only node labels the plugin really writes: the plugin's
-// labels (its prefix) that a rule matches on or copies with "@local.label.<name>" must appear in
-// what `detect --json` reports as serve's NFD feature file on a simulated SGX node. Catches a rule
-// that would silently match nothing after a label is renamed.
+// labels (its prefix) that a rule names for the local.label feature (matchExpressions keys and
+// matchName "In" values, in matchFeatures and in every matchAny term) or copies with
+// "@local.label.<name>" must appear in what `detect --json` reports as serve's NFD feature file
+// on a simulated SGX node. Catches a rule that would silently match nothing after a label is
+// renamed.
 'use strict';
 
 const fs = require('fs');
@@ -16,9 +18,12 @@ const kReference = /^@local\.label\.(.+)$/;
 function localLabelsUsed(object) {
   const names = new Set();
   for (const rule of object.spec?.rules || []) {
-    for (const term of rule.matchFeatures || []) {
+    const terms = [...(rule.matchFeatures || []),
+      ...(rule.matchAny || []).flatMap((any) => any?.matchFeatures || [])];
+    for (const term of terms) {
       if (term?.feature !== 'local.label') continue;
       for (const name of Object.keys(term.matchExpressions || {})) names.add(name);
+      if (term.matchName?.op === 'In') for (const name of term.matchName.value || []) names.add(name);
     }
     for (const field of ['labels', 'annotations', 'extendedResources', 'vars']) {
       for (const value of Object.values(rule[field] || {})) {

@@ -102,6 +102,10 @@ test('NodeFeatureRules may use only the plugin labels the plugin writes', () => 
     matchFeatures: [{ feature: 'local.label', matchExpressions: { 'sgx.tee.dev/enabled': { op: 'IsTrue' } } },
       { feature: 'cpu.cpuid', matchExpressions: { SGX: { op: 'Exists' } } }] }] } };
   assert.deepStrictEqual(localLabelsUsed(rule), ['other.io/x', 'sgx.tee.dev/enabled', 'sgx.tee.dev/epc-bytes']);
+  const anyRule = { spec: { rules: [{ matchAny: [
+    { matchFeatures: [{ feature: 'local.label', matchExpressions: { 'sgx.tee.dev/sgx2': { op: 'IsTrue' } } }] },
+    { matchFeatures: [{ feature: 'local.label', matchName: { op: 'In', value: ['sgx.tee.dev/flc'] } }] }] }] } };
+  assert.deepStrictEqual(localLabelsUsed(anyRule), ['sgx.tee.dev/flc', 'sgx.tee.dev/sgx2']);
   assert.deepStrictEqual(checkRuleLabels(rule, new Set(['sgx.tee.dev/enabled', 'sgx.tee.dev/epc-bytes'])), []);
   const problems = checkRuleLabels(rule, new Set(['sgx.tee.dev/enabled', 'sgx.tee.dev/epc-mib']));
   assert.strictEqual(problems.length, 1);
