@@ -40,12 +40,14 @@ struct ApiServerConfig {
   std::string ca_file;     // the only trust anchor for the API server's certificate
 };
 
+// Made by FromServiceAccountDir, the one place that knows the mount's file names.
 struct InClusterSources {
-  std::string token_file = std::string(kServiceAccountDir) + "/token";
-  std::string ca_file = std::string(kServiceAccountDir) + "/ca.crt";
+  std::string token_file;
+  std::string ca_file;
   EnvironmentLookup environment = ProcessEnvironment();
 
-  // The token and ca.crt in `service_account_dir`, and the process environment.
+  // The token and ca.crt in `service_account_dir` (kServiceAccountDir in a pod), and the process
+  // environment.
   static InClusterSources FromServiceAccountDir(const std::string& service_account_dir);
 };
 
@@ -53,7 +55,7 @@ struct InClusterSources {
 // are usable. Errors: FailedPrecondition "not running in a cluster: KUBERNETES_SERVICE_HOST is
 // not set" (or _PORT); InvalidArgument for a malformed host or port; the errors of
 // ReadBearerToken and CheckCaFile.
-absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sources = {});
+absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sources);
 
 // The token in `token_file` without surrounding whitespace. Errors: FailedPrecondition "cannot
 // read token <path>: <reason>", or InvalidArgument when it is empty, larger than 64 KiB, or holds

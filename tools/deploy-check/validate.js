@@ -93,7 +93,7 @@ function main(argv) {
   });
   let written = null;  // the plugin's labels, read once when a rule needs them
   documents.forEach((document, i) => {
-    if (!helpFor || document.object?.kind !== 'NodeFeatureRule' || problems[i].length > 0) return;
+    if (!options.binary || document.object?.kind !== 'NodeFeatureRule' || problems[i].length > 0) return;
     try {
       written = written || pluginLabels(options.binary);
       problems[i].push(...checkRuleLabels(document.object, written));
