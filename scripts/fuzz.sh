@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target in BUILD_DIR/fuzz for SECONDS each, JOBS targets at a time (default:
 # nproc), seeded from fuzz/corpus/<target> and, for the CPUID dump parser, the reference dumps in
-# ../shared/reference/cpuid. Prints one line per target with its executions; fails when any target
+# test/testdata/cpuid. Prints one line per target with its executions; fails when any target
 # finds a crash, leak or timeout, copying the input that did it to fuzz/findings/.
 # usage: scripts/fuzz.sh BUILD_DIR SECONDS [JOBS]
 # Ten minutes per target, two at a time, in the background:
@@ -23,8 +23,8 @@ run_one() {
   log="$work/$name.log"
   mkdir -p "$corpus"
   if [ -d "fuzz/corpus/$name" ]; then cp -r "fuzz/corpus/$name/." "$corpus/"; fi
-  if [ "$name" = cpuid_dump_fuzz ] && [ -d ../shared/reference/cpuid ]; then
-    cp ../shared/reference/cpuid/*.txt "$corpus/"
+  if [ "$name" = cpuid_dump_fuzz ]; then
+    cp test/testdata/cpuid/*.txt "$corpus/"
   fi
   if "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$work/$name-" "$corpus" >"$log" 2>&1; then

@@ -22,6 +22,16 @@ has_stage() { [[ " $stages " == *" $1 "* ]]; }
 if has_stage format; then
   stage "clang-format check"
   git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+  # The repository is self-contained: every test below runs through scripts/within-repo.sh, which
+  # hides whatever lies beside the checkout; first prove that it does, then that no tracked file
+  # names the team's shared folder.
+  stage "self-containment: nothing beside the checkout is read"
+  bash scripts/within-repo.sh bash -c '[ "$(ls -A ..)" = "$(basename "$PWD")" ]' \
+    || { echo "scripts/within-repo.sh does not hide the checkout's siblings" >&2; exit 1; }
+  if git grep -n -e '\.\./shared' -- ':!*.md' ':!scripts/test.sh'; then
+    echo "the files above read ../shared: copy what they need into test/testdata/" >&2
+    exit 1
+  fi
 fi
 
 if has_stage deploy; then
@@ -36,7 +46,8 @@ fi
 
 run_ctest() {  # build_dir [ctest args]
   local dir=$1; shift
-  ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" --timeout 300 "$@"
+  bash scripts/within-repo.sh \
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" --timeout 300 "$@"
 }
 
 if has_stage asan; then
@@ -73,7 +84,7 @@ if has_stage fuzz; then
   # shellcheck disable=SC2086 # one target per word
   CXX=clang++ bash scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTEE_BUILD_FUZZ=ON -DTEE_BUILD_TESTS=OFF -DTEE_BUILD_BENCH=OFF -- $fuzz_targets
-  bash scripts/fuzz.sh build-fuzz "$fuzz_seconds"
+  bash scripts/within-repo.sh bash scripts/fuzz.sh build-fuzz "$fuzz_seconds"
 fi
 
 if has_stage release; then
