@@ -3,29 +3,63 @@
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <string_view>
+#include <tuple>
+#include <unordered_set>
+
 #include "absl/strings/str_cat.h"
 #include "podresources/v1/api.grpc.pb.h"
 
 namespace tee::observe {
 
-PodUnits CountPodUnits(const v1::ListPodResourcesResponse& response,
-                       const std::set<std::string>& resources, size_t max_series) {
-  PodUnits result;
+namespace {
+
+// One series: namespace, pod, container, resource. Views into the List answer.
+using SeriesKey =
+    std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
+
+// The distinct device IDs of each series, series in the order the kubelet first lists them.
+struct SeriesIds {
+  std::vector<SeriesKey> order;
+  std::map<SeriesKey, std::unordered_set<std::string_view>> ids;
+};
+
+SeriesIds CollectSeriesIds(const v1::ListPodResourcesResponse& response,
+                           const std::set<std::string>& resources) {
+  SeriesIds series;
   for (const v1::PodResources& pod : response.pod_resources()) {
     for (const v1::ContainerResources& container : pod.containers()) {
       for (const v1::ContainerDevices& devices : container.devices()) {
         if (resources.count(devices.resource_name()) == 0 || devices.device_ids_size() == 0) {
           continue;
         }
-        if (result.containers.size() == max_series) {
-          ++result.dropped;
-          continue;
-        }
-        result.containers.push_back({pod.namespace_(), pod.name(), container.name(),
-                                     devices.resource_name(),
-                                     static_cast<uint64_t>(devices.device_ids_size())});
+        const SeriesKey key{pod.namespace_(), pod.name(), container.name(),
+                            devices.resource_name()};
+        auto [it, added] = series.ids.try_emplace(key);
+        if (added) series.order.push_back(key);
+        it->second.insert(devices.device_ids().begin(), devices.device_ids().end());
       }
     }
+  }
+  return series;
+}
+
+}  // namespace
+
+PodUnits CountPodUnits(const v1::ListPodResourcesResponse& response,
+                       const std::set<std::string>& resources, size_t max_series) {
+  const SeriesIds series = CollectSeriesIds(response, resources);
+  PodUnits result;
+  for (const SeriesKey& key : series.order) {
+    if (result.containers.size() == max_series) {
+      ++result.dropped;
+      continue;
+    }
+    const auto& [pod_namespace, pod, container, resource] = key;
+    result.containers.push_back({std::string(pod_namespace), std::string(pod),
+                                 std::string(container), std::string(resource),
+                                 static_cast<uint64_t>(series.ids.at(key).size())});
   }
   return result;
 }
@@ -87,7 +121,8 @@ void WritePodUnitMetrics(MetricsText& text, const PodUnitsReport& report) {
                 static_cast<double>(c.units));
   }
   text.Family("tee_device_plugin_pod_units_series_dropped", MetricType::kGauge,
-              "Containers left out of tee_device_plugin_pod_units by its series limit");
+              "Series (container and resource) left out of tee_device_plugin_pod_units by its "
+              "series limit");
   text.Sample({}, static_cast<double>(report.units.dropped));
   text.Family("tee_device_plugin_pod_resources_up", MetricType::kGauge,
               "1 when the last PodResources query answered, else 0");

@@ -2,7 +2,8 @@
 // from the kubelet's PodResources v1 List on scrape. Answers are cached for a few seconds and a
 // query has a short deadline, so a storm of scrapes costs the kubelet at most one query per
 // cache period and a slow kubelet never holds a scrape for long. The label set is bounded: at most
-// `max_series` containers are reported; the rest are counted as dropped.
+// `max_series` series (one per container and resource) are reported; the rest are counted as
+// dropped.
 // Thread safety: Read() is safe from any thread; concurrent callers share one query.
 #pragma once
 
@@ -26,10 +27,14 @@ struct ContainerUnits {
   std::string container;
   std::string resource;
   uint64_t units = 0;
+  friend bool operator==(const ContainerUnits&, const ContainerUnits&) = default;
 };
 
-// The containers holding any of `resources` in a List answer, at most `max_series` of them in the
-// kubelet's order; `dropped` says how many more there were.
+// One entry per (namespace, pod, container, resource) holding any of `resources` in a List
+// answer. The kubelet lists a ContainerDevices entry per device ID and NUMA node, in no set order,
+// so `units` is the number of distinct IDs over all of that container's entries for the resource.
+// At most `max_series` entries, in the order the kubelet first lists them; `dropped` says how
+// many more there were.
 struct PodUnits {
   std::vector<ContainerUnits> containers;
   uint64_t dropped = 0;

@@ -1,9 +1,20 @@
 #include "observe/pod_resources.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 namespace tee::observe {
+
+void PrintTo(const ContainerUnits& c, std::ostream* out) {
+  *out << c.pod_namespace << "/" << c.pod << "/" << c.container << " " << c.resource << "="
+       << c.units;
+}
+
 namespace {
+
+using ::testing::ElementsAre;
 
 void AddContainer(v1::ListPodResourcesResponse& response, const std::string& ns,
                   const std::string& pod, const std::string& container, const std::string& resource,
@@ -34,11 +45,82 @@ TEST(PodResourcesTest, CountsOurResourcesPerContainerOnly) {
   EXPECT_EQ(units.dropped, 0u);
 }
 
-TEST(PodResourcesTest, TheSeriesLimitCountsWhatItDrops) {
+// One ContainerDevices entry for one device ID, as the kubelet lists them: with the NUMA node
+// the ID was allocated on, or without topology when `numa_node` is negative.
+void AddIdEntry(v1::ContainerResources& container, const std::string& resource,
+                const std::string& id, int64_t numa_node) {
+  v1::ContainerDevices* devices = container.add_devices();
+  devices->set_resource_name(resource);
+  devices->add_device_ids(id);
+  if (numa_node >= 0) devices->mutable_topology()->add_nodes()->set_id(numa_node);
+}
+
+v1::ContainerResources& AddPod(v1::ListPodResourcesResponse& response, const std::string& ns,
+                               const std::string& pod, const std::string& container) {
+  v1::PodResources* entry = response.add_pod_resources();
+  entry->set_namespace_(ns);
+  entry->set_name(pod);
+  v1::ContainerResources* first = entry->add_containers();
+  first->set_name(container);
+  return *first;
+}
+
+// The kubelet's answer: one entry per device ID and NUMA node, resources of a container
+// interleaved in map order, an ID on two NUMA nodes listed twice.
+TEST(PodResourcesTest, CountsDistinctIdsOfPerIdEntriesOncePerContainerAndResource) {
   v1::ListPodResourcesResponse response;
-  for (int i = 0; i < 5; ++i) AddContainer(response, "ns", "p" + std::to_string(i), "c", "r/x", 1);
+  v1::ContainerResources& main = AddPod(response, "ml", "trainer", "main");
+  AddIdEntry(main, "example.com/epc", "e0", 0);
+  AddIdEntry(main, "example.com/other", "o0", 1);
+  AddIdEntry(main, "example.com/epc", "e1", 0);
+  AddIdEntry(main, "nvidia.com/gpu", "g0", 0);
+  AddIdEntry(main, "example.com/epc", "e2", 0);
+  AddIdEntry(main, "example.com/epc", "e2", 1);  // e2 spans NUMA nodes 0 and 1: one unit
+  AddIdEntry(main, "example.com/other", "o1", -1);
+  v1::ContainerResources* sidecar = response.mutable_pod_resources(0)->add_containers();
+  sidecar->set_name("sidecar");
+  AddIdEntry(*sidecar, "example.com/epc", "e3", 1);
+  AddIdEntry(*sidecar, "example.com/epc", "e4", 1);
+  response.mutable_pod_resources(0)->add_containers()->set_name("no-devices");
+  AddIdEntry(AddPod(response, "default", "web", "app"), "example.com/epc", "e5", 0);
+
+  PodUnits units = CountPodUnits(response, {"example.com/epc", "example.com/other"}, 1000);
+  EXPECT_THAT(units.containers,
+              ElementsAre(ContainerUnits{"ml", "trainer", "main", "example.com/epc", 3},
+                          ContainerUnits{"ml", "trainer", "main", "example.com/other", 2},
+                          ContainerUnits{"ml", "trainer", "sidecar", "example.com/epc", 2},
+                          ContainerUnits{"default", "web", "app", "example.com/epc", 1}));
+  EXPECT_EQ(units.dropped, 0u);
+
+  PodUnitsReport report;
+  report.ok = true;
+  report.units = units;
+  MetricsText text;
+  WritePodUnitMetrics(text, report);
+  const std::string& body = text.text();
+  EXPECT_NE(body.find("\ntee_device_plugin_pod_units{namespace=\"ml\",pod=\"trainer\","
+                      "container=\"main\",resource=\"example.com/epc\"} 3\n"),
+            std::string::npos)
+      << body;
+  size_t series = 0;
+  for (size_t at = body.find("\ntee_device_plugin_pod_units{"); at != std::string::npos;
+       at = body.find("\ntee_device_plugin_pod_units{", at + 1)) {
+    ++series;
+  }
+  EXPECT_EQ(series, 4u) << body;
+}
+
+// The limit is on series (containers x resources), however many IDs each lists.
+TEST(PodResourcesTest, TheSeriesLimitCountsSeriesNotIds) {
+  v1::ListPodResourcesResponse response;
+  for (int pod = 0; pod < 5; ++pod) {
+    v1::ContainerResources& container = AddPod(response, "ns", "p" + std::to_string(pod), "c");
+    for (int id = 0; id < 4; ++id) AddIdEntry(container, "r/x", std::to_string(id), id % 2);
+  }
   PodUnits units = CountPodUnits(response, {"r/x"}, 3);
-  EXPECT_EQ(units.containers.size(), 3u);
+  EXPECT_THAT(units.containers, ElementsAre(ContainerUnits{"ns", "p0", "c", "r/x", 4},
+                                            ContainerUnits{"ns", "p1", "c", "r/x", 4},
+                                            ContainerUnits{"ns", "p2", "c", "r/x", 4}));
   EXPECT_EQ(units.dropped, 2u);
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "plugin_process.h"
 #include "pod_resources_server.h"
@@ -136,30 +137,58 @@ TEST(ObserveTest, MetricsMatchTheKubeletsViewAndCountAllocatesByCode) {
       << "no log line per Allocate";
 }
 
+// ContainerDevices entries the PodResources socket lists for the pod's first container.
+int ListedEntries(const std::string& socket, const std::string& pod) {
+  auto stub = v1::PodResourcesLister::NewStub(
+      grpc::CreateChannel("unix:" + socket, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::ListPodResourcesResponse response;
+  EXPECT_TRUE(stub->List(&context, v1::ListPodResourcesRequest(), &response).ok());
+  for (const v1::PodResources& listed : response.pod_resources()) {
+    if (listed.name() == pod && listed.containers_size() > 0) {
+      return listed.containers(0).devices_size();
+    }
+  }
+  return -1;
+}
+
+// The emulator answers as the kubelet does, one ContainerDevices per device ID: a container
+// holding 7 units is one series of value 7, not 7 series of value 1.
 TEST(ObserveTest, PerPodUnitsComeFromThePodResourcesApi) {
   TempDir sockets;
   const std::string socket = sockets.path() + "/pod-resources.sock";
-  NodeHarness node("numa=1GiB driver=in-kernel", {"--pod-resources-socket", socket});
+  NodeHarness node("numa=1GiB,1GiB driver=in-kernel", {"--pod-resources-socket", socket});
   ASSERT_TRUE(node.WaitRegistered()) << node.Log();
   std::optional<int> port = node.MetricsPort();
   ASSERT_TRUE(port) << node.Log();
   auto pod_resources = emulator::PodResourcesServer::Start(socket, node.plugin_dir());
   ASSERT_TRUE(pod_resources.ok()) << pod_resources.status();
-  ASSERT_TRUE(node.kubelet().AdmitContainer(kEpcResource, "ml/trainer", "main", 10).ok());
+  ASSERT_TRUE(node.kubelet().AdmitContainer(kEpcResource, "ml/trainer", "main", 7).ok());
   ASSERT_TRUE(node.kubelet().AdmitContainer(kEpcResource, "web", "app", 3).ok());
+  ASSERT_EQ(ListedEntries(socket, "trainer"), 7) << "one entry per device ID";
 
-  auto metrics = Scrape(*port);
-  EXPECT_EQ(
-      metrics["tee_device_plugin_pod_units{namespace=\"ml\",pod=\"trainer\",container=\"main\"," +
-              kRes + "}"],
-      10);
-  EXPECT_EQ(
-      metrics["tee_device_plugin_pod_units{namespace=\"default\",pod=\"web\",container=\"app\"," +
-              kRes + "}"],
-      3);
+  std::optional<HttpAnswer> answer = HttpGet(*port, "/metrics");
+  ASSERT_TRUE(answer.has_value());
+  std::vector<std::string> series;
+  std::istringstream lines(answer->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("tee_device_plugin_pod_units{")) series.push_back(line);
+  }
+  EXPECT_THAT(series, ::testing::UnorderedElementsAre(
+                          "tee_device_plugin_pod_units{namespace=\"ml\",pod=\"trainer\","
+                          "container=\"main\"," +
+                              kRes + "} 7",
+                          "tee_device_plugin_pod_units{namespace=\"default\",pod=\"web\","
+                          "container=\"app\"," +
+                              kRes + "} 3"))
+      << answer->body;
+  auto metrics = ParseMetrics(answer->body);
+  EXPECT_EQ(metrics["tee_device_plugin_pod_units_series_dropped"], 0);
   EXPECT_EQ(metrics["tee_device_plugin_pod_resources_up"], 1);
   for (int i = 0; i < 5; ++i) Scrape(*port);
-  EXPECT_EQ((*pod_resources)->list_calls(), 1) << "scrapes within the cache period share a query";
+  EXPECT_EQ((*pod_resources)->list_calls(), 2)
+      << "scrapes within the cache period share a query (the second call is the test's own)";
 }
 
 TEST(ObserveTest, AnUnreachablePodResourcesSocketIsAMetricNotAFailedScrape) {

@@ -13,6 +13,18 @@ std::vector<std::string> FreeHealthyIds(const std::vector<DeviceView>& devices,
   return ids;
 }
 
+std::map<std::string, std::vector<int64_t>> NumaNodesOf(const std::vector<DeviceView>& devices,
+                                                        const std::vector<std::string>& ids) {
+  const std::set<std::string> wanted(ids.begin(), ids.end());
+  std::map<std::string, std::vector<int64_t>> nodes;
+  for (const DeviceView& device : devices) {
+    if (!device.numa_nodes.empty() && wanted.contains(device.id)) {
+      nodes[device.id] = device.numa_nodes;
+    }
+  }
+  return nodes;
+}
+
 v1beta1::PreferredAllocationRequest MakePreferredRequest(const std::vector<std::string>& available,
                                                          int64_t count) {
   v1beta1::PreferredAllocationRequest request;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +21,11 @@ inline constexpr char kHealthy[] = "Healthy";
 // IDs of Healthy devices not in `held`, in the plugin's list order.
 std::vector<std::string> FreeHealthyIds(const std::vector<DeviceView>& devices,
                                         const std::set<std::string>& held);
+
+// The NUMA nodes of each of `ids` in the plugin's list, as the kubelet checkpoints them at
+// allocation; IDs the list gives no node (or does not hold) are left out.
+std::map<std::string, std::vector<int64_t>> NumaNodesOf(const std::vector<DeviceView>& devices,
+                                                        const std::vector<std::string>& ids);
 
 // One container asking for `count` of `available`, nothing it must include.
 v1beta1::PreferredAllocationRequest MakePreferredRequest(const std::vector<std::string>& available,

@@ -24,6 +24,13 @@ TEST(AdmissionTest, FreeHealthyIdsKeepListOrder) {
   EXPECT_THAT(FreeHealthyIds(devices, {"c"}), ElementsAre("a", "e"));
 }
 
+TEST(AdmissionTest, NumaNodesOfTheAdmittedIdsOnly) {
+  std::vector<DeviceView> devices = {
+      {"a", "Healthy", {0}}, {"b", "Healthy", {1}}, {"c", "Healthy", {}}, {"d", "Healthy", {0, 1}}};
+  const auto nodes = NumaNodesOf(devices, {"d", "a", "c"});
+  EXPECT_EQ(nodes, (std::map<std::string, std::vector<int64_t>>{{"a", {0}}, {"d", {0, 1}}}));
+}
+
 TEST(AdmissionTest, PreferredAnswerMustBeExactlyRight) {
   const std::vector<std::string> available = {"a", "b", "c"};
   EXPECT_THAT(UsablePreferredIds(Answer({"c", "a"}), available, 2),

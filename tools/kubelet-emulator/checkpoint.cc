@@ -12,18 +12,23 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 
+using NumaNodes = std::map<std::string, std::vector<int64_t>>;
+
 nlohmann::json EntryToJson(const CheckpointEntry& entry) {
   return {{"pod", entry.pod},
           {"container", entry.container},
           {"resource_name", entry.resource_name},
-          {"device_ids", entry.device_ids}};
+          {"device_ids", entry.device_ids},
+          {"numa_nodes", entry.numa_nodes}};
 }
 
 CheckpointEntry EntryFromJson(const nlohmann::json& json) {
   return CheckpointEntry{.pod = json.at("pod").get<std::string>(),
                          .container = json.at("container").get<std::string>(),
                          .resource_name = json.at("resource_name").get<std::string>(),
-                         .device_ids = json.at("device_ids").get<std::vector<std::string>>()};
+                         .device_ids = json.at("device_ids").get<std::vector<std::string>>(),
+                         // Absent in checkpoints written before topology was kept.
+                         .numa_nodes = json.value("numa_nodes", NumaNodes())};
 }
 
 }  // namespace

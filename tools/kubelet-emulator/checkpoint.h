@@ -1,9 +1,11 @@
 // Provides Checkpoint, the emulator's record of which device IDs each pod's containers hold per
-// resource, persisted as JSON like the kubelet's kubelet_internal_checkpoint so allocations
-// survive a kubelet restart.
-// Thread safety: a plain value type; callers synchronise access.
+// resource and on which NUMA nodes, persisted as JSON like the kubelet's
+// kubelet_internal_checkpoint so allocations survive a kubelet restart. Thread safety: a plain
+// value type; callers synchronise access.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +20,9 @@ struct CheckpointEntry {
   std::string container;
   std::string resource_name;
   std::vector<std::string> device_ids;
+  // The NUMA nodes each ID had in the plugin's list when it was admitted, as the kubelet keeps
+  // them in its checkpoint; an ID missing here, or with no node, has no topology.
+  std::map<std::string, std::vector<int64_t>> numa_nodes = {};
 };
 
 class Checkpoint {

@@ -65,10 +65,13 @@ absl::StatusOr<AdmittedContainer> KubeletEmulator::Impl::AdmitContainer(
   if (absl::Status status = CheckSingleContainerResponse(*response); !status.ok()) return status;
   admitted.response = response->container_responses(0);
   tee::MutexLock lock(&mu_);
-  checkpoint_.Record(CheckpointEntry{.pod = pod,
-                                     .container = container,
-                                     .resource_name = name,
-                                     .device_ids = admitted.device_ids});
+  CheckpointEntry entry{
+      .pod = pod, .container = container, .resource_name = name, .device_ids = admitted.device_ids};
+  // The NUMA nodes the plugin lists now, as the kubelet records them with the allocation.
+  if (auto it = resources_.find(name); it != resources_.end()) {
+    entry.numa_nodes = NumaNodesOf(it->second.view.devices, entry.device_ids);
+  }
+  checkpoint_.Record(std::move(entry));
   if (absl::Status status = checkpoint_.Save(checkpoint_path_); !status.ok()) return status;
   return admitted;
 }

@@ -22,6 +22,27 @@ std::pair<std::string, std::string> SplitPodName(const std::string& name) {
   return {name.substr(0, slash), name.substr(slash + 1)};
 }
 
+// The kubelet's shape (containerDevicesFromResourceDeviceInstances): one ContainerDevices per
+// device ID and NUMA node, so an ID on two nodes is listed twice, and an ID without topology once
+// with no topology. The kubelet's order is Go map order; ours is the checkpoint's.
+void AddDeviceEntries(v1::ContainerResources& container, const CheckpointEntry& entry) {
+  for (const std::string& id : entry.device_ids) {
+    auto nodes = entry.numa_nodes.find(id);
+    if (nodes == entry.numa_nodes.end() || nodes->second.empty()) {
+      v1::ContainerDevices* devices = container.add_devices();
+      devices->set_resource_name(entry.resource_name);
+      devices->add_device_ids(id);
+      continue;
+    }
+    for (int64_t node : nodes->second) {
+      v1::ContainerDevices* devices = container.add_devices();
+      devices->set_resource_name(entry.resource_name);
+      devices->add_device_ids(id);
+      devices->mutable_topology()->add_nodes()->set_id(node);
+    }
+  }
+}
+
 // Entries grouped by pod, then container, in checkpoint order.
 v1::ListPodResourcesResponse ListFrom(const Checkpoint& checkpoint) {
   v1::ListPodResourcesResponse response;
@@ -42,9 +63,7 @@ v1::ListPodResourcesResponse ListFrom(const Checkpoint& checkpoint) {
       container = pod->add_containers();
       container->set_name(entry.container);
     }
-    v1::ContainerDevices* devices = container->add_devices();
-    devices->set_resource_name(entry.resource_name);
-    for (const std::string& id : entry.device_ids) devices->add_device_ids(id);
+    AddDeviceEntries(*container, entry);
   }
   return response;
 }

@@ -1,8 +1,10 @@
 // Provides PodResourcesServer, the emulator's stand-in for the kubelet's PodResources v1 service
 // (/var/lib/kubelet/pod-resources/kubelet.sock on a real node). List answers from the emulator's
 // checkpoint file, read at every call, so it reports exactly the containers AdmitContainer
-// admitted and RemovePod has not freed, with the device IDs they hold. A checkpoint pod named
-// "namespace/pod" is reported in that namespace, any other in "default".
+// admitted and RemovePod has not freed, with the device IDs they hold. Like the kubelet, it lists
+// one ContainerDevices per device ID and NUMA node (the node the plugin gave the ID when it was
+// admitted; none when it gave none), never one entry holding all of a container's IDs. A
+// checkpoint pod named "namespace/pod" is reported in that namespace, any other in "default".
 // Thread safety: List runs on gRPC's threads; Shutdown and the destructor from any other thread.
 #pragma once
 
