@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds and runs the whole test suite: formatting, unit and integration
 # tests (optimised build), the same under ASan+UBSan, the concurrent parts under TSan, and short
-# libFuzzer runs of every fuzz target, and the deploy/ checks. .ci/run calls this script. The long
-# runs (500 kubelet restarts, a minute of Allocate load) are scripts/soak.sh, not part of this.
+# libFuzzer runs of every fuzz target, the deploy/ checks, and the e2e stage: the plugin's image
+# on a one-node cluster of the real Kubernetes components (e2e/run.sh). .ci/run calls this
+# script. The long runs (500 kubelet restarts, a minute of Allocate load) are scripts/soak.sh,
+# not part of this.
 # Environment: FUZZ_SECONDS (per target, default 60; targets run nproc at a time), TEE_STAGES
-# (default "format deploy release asan tsan fuzz") to run a subset.
+# (default "format deploy e2e asan tsan fuzz release") to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=${TEE_STAGES:-format deploy release asan tsan fuzz}
+stages=${TEE_STAGES:-format deploy e2e asan tsan fuzz release}
 fuzz_seconds=${FUZZ_SECONDS:-60}
 jobs=$(nproc)
 # The optimised build: the flags of the demo and the image, with the tests and benchmarks.
@@ -42,6 +44,12 @@ if has_stage deploy; then
   bash scripts/build.sh build "${release_flags[@]}" -- tee-device-plugin
   bash scripts/build-image-rootfs.sh build/image-rootfs build
   bash scripts/validate-deploy.sh build/src/tee-device-plugin
+fi
+
+if has_stage e2e; then
+  stage "e2e: the plugin's image on real Kubernetes components (current and oldest kubelet)"
+  # Not behind within-repo.sh: Go's module and build caches may live beside the checkout.
+  bash e2e/run.sh
 fi
 
 run_ctest() {  # build_dir [ctest args]
