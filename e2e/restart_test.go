@@ -10,6 +10,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	podresources "k8s.io/kubelet/pkg/apis/podresources/v1"
 )
 
 // registrations is the plugin's count of registrations the kubelet accepted for a resource.
@@ -67,6 +68,7 @@ func TestKubeletRestart(t *testing.T) {
 	})
 
 	for _, p := range waitRunning(t, "default", demoLabel, 2) {
+		waitKubeletKnows(t, p.Name)
 		if !slices.Equal(deviceIDs(t, "default", p.Name, epcResource), held[p.Name]) {
 			t.Errorf("pod %s: units %v after the restart, %v before", p.Name,
 				deviceIDs(t, "default", p.Name, epcResource), held[p.Name])
@@ -125,6 +127,29 @@ func TestPluginRestart(t *testing.T) {
 	if after := allocatableIDs(t, epcResource); !slices.Equal(after, ids) {
 		t.Errorf("device IDs changed across the plugin restart: %d IDs, first %v, want first %v",
 			len(after), after[:min(3, len(after))], ids[:3])
+	}
+}
+
+// waitKubeletKnows waits until the restarted kubelet has taken the running pod back into its
+// own state (its PodResources lists it), which happens some time after its Node is Ready.
+func waitKubeletKnows(t *testing.T, pod string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	for {
+		resp, err := podResources(t).List(ctx, &podresources.ListPodResourcesRequest{})
+		if err == nil {
+			for _, p := range resp.PodResources {
+				if p.Namespace == "default" && p.Name == pod {
+					return
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the restarted kubelet never listed pod %s in PodResources (last error %v)", pod, err)
+		case <-time.After(200 * time.Millisecond): // state in another process: poll it
+		}
 	}
 }
 

@@ -41,15 +41,29 @@ build_tools() {  # module_dir bin_dir [go flags]
   mkdir -p "$bin"
   (cd "$module" && GOBIN="$bin" go install "$@" tool)
 }
+# The version Kubernetes' own build stamps in (else every component says v0.0.0-master): the
+# kubelet reports it in the Node's status, and kubectl and the API server compare it.
+k8s_version_flags() {  # module_dir
+  local version minor
+  version=$(cd "$1" && go list -m -f '{{.Version}}' k8s.io/kubernetes)
+  minor=${version#v1.}
+  minor=${minor%%.*}
+  local x
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    x+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    x+=" -X $pkg.gitTreeState=clean"
+  done
+  echo "-ldflags=$x"
+}
 say "building kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl, etcd"
-build_tools e2e "$cache/bin/kubernetes"
+build_tools e2e "$cache/bin/kubernetes" "$(k8s_version_flags e2e)"
 ln -sfn server "$cache/bin/kubernetes/etcd"  # go.etcd.io/etcd/server/v3's main package is "server"
 say "building containerd, its runc shim and ctr"
 # btrfs needs C headers this machine lacks; the cluster uses overlayfs.
 build_tools e2e/containerd "$cache/bin/containerd" -tags no_btrfs
 if [ "${E2E_OLDEST:-1}" != 0 ]; then
   say "building the oldest supported kubelet"
-  build_tools e2e/kubelet-1.34 "$cache/bin/kubelet-1.34"
+  build_tools e2e/kubelet-1.34 "$cache/bin/kubelet-1.34" "$(k8s_version_flags e2e/kubelet-1.34)"
 fi
 say "building the images (plugin from deploy/Dockerfile, pause, test)"
 bash e2e/images/build-images.sh "$cache/images"

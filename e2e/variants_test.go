@@ -64,10 +64,12 @@ func TestCDI(t *testing.T) {
 			t.Errorf("CDI pod lacks %q; it has:\n%s", want, out)
 		}
 	}
-	// The device reached the container through CDI: containerd logs the injection, and the
-	// plugin's Allocate answers under --cdi carry no device specs of their own.
-	if log := strings.Join(cluster.Tail(cl.LogPath("containerd"), 20, "cdi"), "\n"); !strings.Contains(log, "tee.dev/resource=") {
-		t.Errorf("containerd's log shows no CDI device tee.dev/resource=...:\n%s", log)
+	// The devices reached the container through CDI: the plugin's Allocate answers under --cdi
+	// carry no device specs of their own, and containerd logs the CDI names the kubelet's
+	// CreateContainer request carried.
+	const want = "CDI devices from CRI Config.CDIDevices: [tee.dev/resource=kubernetes.azure.com_sgx_epc_mem_in_MiB]"
+	if log := strings.Join(cluster.Tail(cl.LogPath("containerd"), 20, "CDI devices"), "\n"); !strings.Contains(log, want) {
+		t.Errorf("containerd's log lacks %q:\n%s", want, log)
 	}
 	deletePod(t, pod.Name)
 }
@@ -104,7 +106,7 @@ func TestRegisterEpc(t *testing.T) {
 	})
 	can := kubectl(t, "auth", "can-i", "patch", "nodes", "--subresource=status",
 		"--as=system:serviceaccount:tee-device-plugin:tee-device-plugin")
-	if strings.TrimSpace(can) != "yes" {
+	if lines := strings.Split(strings.TrimSpace(can), "\n"); lines[len(lines)-1] != "yes" {
 		t.Errorf("kubectl auth can-i patch nodes/status as the plugin: %q", can)
 	}
 	pod := podAsking(t, "intel-epc", map[string]string{"sgx.intel.com/epc": "10Mi", "sgx.intel.com/enclave": "1"})

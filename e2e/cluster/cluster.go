@@ -149,6 +149,12 @@ func (c *Cluster) startAPIServer(ctx context.Context) error {
 		"--kubelet-client-key=" + p.path("apiserver-kubelet-client.key"),
 		"--kubelet-preferred-address-types=Hostname,InternalIP",
 		"--endpoint-reconciler-type=none",
+		// Without a front-proxy CA the scheduler and controller-manager log its absence nonstop.
+		"--requestheader-client-ca-file=" + p.path("ca.crt"),
+		"--requestheader-allowed-names=front-proxy-client",
+		"--requestheader-username-headers=X-Remote-User",
+		"--requestheader-group-headers=X-Remote-Group",
+		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
 	}, nil)
 	if err != nil {
 		return err
@@ -216,6 +222,8 @@ func (c *Cluster) StartKubelet(ctx context.Context) error {
 	if err := c.writeKubeletConfig(); err != nil {
 		return err
 	}
+	// The Node may still say Ready from before a restart: wait for this kubelet's own heartbeat.
+	started := metav1.NewTime(time.Now().Truncate(time.Second))
 	var err error
 	c.kubelet, err = start(c.logDir, "kubelet", c.opts.Kubelet, []string{
 		"--config=" + c.path("kubelet-config.yaml"),
@@ -234,7 +242,7 @@ func (c *Cluster) StartKubelet(ctx context.Context) error {
 		}
 		for _, cond := range node.Status.Conditions {
 			if cond.Type == corev1.NodeReady {
-				return cond.Status == corev1.ConditionTrue, nil
+				return cond.Status == corev1.ConditionTrue && !cond.LastHeartbeatTime.Before(&started), nil
 			}
 		}
 		return false, nil

@@ -55,6 +55,10 @@ state = %q
 [grpc]
   address = %q
 
+# At debug level containerd logs the CDI devices each CreateContainer request names.
+[debug]
+  level = "debug"
+
 [plugins.'io.containerd.cri.v1.images']
   snapshotter = "overlayfs"
   [plugins.'io.containerd.cri.v1.images'.pinned_images]
