@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"tee-device-plugin/e2e/cluster"
 )
 
@@ -62,9 +64,21 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer cl.Stop()
-	version, _ := cl.Kubectl(ctx, "version")
-	fmt.Printf("e2e: cluster up in %.1f s (%s)\n%s", time.Since(started).Seconds(),
-		os.Getenv("E2E_KUBELET"), version)
+	node, err := cl.Client.CoreV1().Nodes().Get(ctx, cluster.NodeName, metav1.GetOptions{})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: reading the Node: %v\n", err)
+		return 1
+	}
+	// The kubelet under test says its own version in the Node's status: make sure it is the one
+	// this pass is meant to judge.
+	kubelet := node.Status.NodeInfo.KubeletVersion
+	fmt.Printf("e2e: cluster up in %.1f s: kubelet %s, container runtime %s, kernel %s\n",
+		time.Since(started).Seconds(), kubelet, node.Status.NodeInfo.ContainerRuntimeVersion,
+		node.Status.NodeInfo.KernelVersion)
+	if want := os.Getenv("E2E_KUBELET_VERSION"); want != "" && kubelet != want {
+		fmt.Fprintf(os.Stderr, "e2e: the node runs kubelet %s, this pass is for %s\n", kubelet, want)
+		return 1
+	}
 	return m.Run()
 }
 

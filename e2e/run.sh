@@ -78,9 +78,10 @@ run_pass() {  # name [env...]
     E2E_IMAGES="$cache/images" E2E_WORK_DIR="$work/$name" \
     go test -count=1 -timeout 30m -v -run "${E2E_RUN:-.}" .) || status=1
 }
-run_pass current
+run_pass current E2E_KUBELET_VERSION="$(cd e2e && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
 if [ "${E2E_OLDEST:-1}" != 0 ]; then
-  run_pass oldest E2E_KUBELET="$cache/bin/kubelet-1.34/kubelet" E2E_SCENARIOS=device-manager
+  run_pass oldest E2E_KUBELET="$cache/bin/kubelet-1.34/kubelet" E2E_SCENARIOS=device-manager \
+    E2E_KUBELET_VERSION="$(cd e2e/kubelet-1.34 && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
 fi
 if [ $status -eq 0 ]; then
   rm -rf "$work"
