@@ -24,6 +24,10 @@ has_stage() { [[ " $stages " == *" $1 "* ]]; }
 if has_stage format; then
   stage "clang-format check"
   git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+  if command -v gofmt >/dev/null; then
+    unformatted=$(git ls-files '*.go' | xargs gofmt -l)
+    [ -z "$unformatted" ] || { echo "gofmt would change: $unformatted" >&2; exit 1; }
+  fi
   # The repository is self-contained: every test below runs through scripts/within-repo.sh, which
   # hides whatever lies beside the checkout; first prove that it does, then that no tracked file
   # names the team's shared folder.

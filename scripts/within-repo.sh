@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command that can read nothing beside the repository: in a private mount namespace, the
 # repository's parent directory is covered by an empty one that holds only the repository, so a
-# test that reads ../shared (or any sibling of the checkout) fails as it would on a fresh clone.
+# test that reads any sibling of the checkout fails as it would on a fresh clone.
 # The rest of the file system (/tmp, /usr, the Go and build caches) is untouched.
 # usage: scripts/within-repo.sh COMMAND [ARGS...]
 set -euo pipefail
