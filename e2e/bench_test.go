@@ -26,15 +26,12 @@ func TestBenchStartup(t *testing.T) {
 	var toAllocatable, toRunning []time.Duration
 	for i := 0; i < runs; i++ {
 		// Plugin gone, EPC out of allocatable, then the clock starts with the new pod.
-		kubectl(t, "-n", pluginNamespace, "patch", "daemonset/tee-device-plugin", "--type=json", "-p",
-			`[{"op":"add","path":"/spec/template/spec/nodeSelector","value":{"e2e.tee.dev/no-such-node":"true"}}]`)
-		waitGone(t)
+		setPluginOnNode(t, false)
 		waitNode(t, "EPC out of allocatable", func(n *corev1.Node) bool {
 			return quantity(n.Status.Allocatable, epcResource) <= 0
 		})
-		kubectl(t, "-n", pluginNamespace, "patch", "daemonset/tee-device-plugin", "--type=json", "-p",
-			`[{"op":"add","path":"/spec/template/spec/nodeSelector","value":{}}]`)
 		start := time.Now()
+		setPluginOnNode(t, true)
 		waitNode(t, "EPC allocatable", func(n *corev1.Node) bool {
 			return quantity(n.Status.Allocatable, epcResource) == simulatedEpcMiB
 		})

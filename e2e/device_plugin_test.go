@@ -3,16 +3,20 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"tee-device-plugin/e2e/cluster"
 )
 
 const (
@@ -38,11 +42,17 @@ func applyExample(t *testing.T, file string) {
 
 func applyManifest(t *testing.T, manifest string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	if out, err := cl.KubectlStdin(ctx, manifest, "apply", "-f", "-"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+	kubectlStdin(t, manifest, "apply", "-f", "-")
+}
+
+// demoRunning makes sure the plugin serves the simulated node and the example Deployment's two
+// pods run (each test that needs them calls it, so any one of them runs alone too).
+func demoRunning(t *testing.T) []corev1.Pod {
+	t.Helper()
+	deploy(t, "simulation")
+	applyExample(t, "epc-deployment.yaml")
+	kubectl(t, "scale", "deployment/sgx-epc-demo", "--replicas=2")
+	return waitRunning(t, "default", demoLabel, 2)
 }
 
 // Scenario 1: the Node's capacity and allocatable carry the simulated EPC in MiB, read through
@@ -67,10 +77,9 @@ func TestCapacity(t *testing.T) {
 func TestEpcDeployment(t *testing.T) {
 	only(t, "device-manager")
 	defer explain(t)
-	applyExample(t, "epc-deployment.yaml")
-	pods := waitRunning(t, "default", demoLabel, 2)
+	pods := demoRunning(t)
 
-	describe := kubectl(t, "describe", "node", "localhost")
+	describe := kubectl(t, "describe", "node", cluster.NodeName)
 	allocated := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(epcResource) + `\s+(\d+)\s+(\d+)\s*$`)
 	var counts []string
 	for _, m := range allocated.FindAllStringSubmatch(describe, -1) {
@@ -105,6 +114,7 @@ echo "SGX_AESM_ADDR=$SGX_AESM_ADDR"`)
 func TestTooMuchEpc(t *testing.T) {
 	only(t)
 	defer explain(t, "sgx", "epc", "FailedScheduling", "Insufficient")
+	deploy(t, "simulation")
 	applyExample(t, "too-much-epc-job.yaml")
 	want := "Insufficient " + epcResource
 	event := waitObject(t, "a FailedScheduling event naming "+epcResource, &corev1.Event{}, "default",
@@ -124,28 +134,45 @@ func TestTooMuchEpc(t *testing.T) {
 }
 
 // Scenario 6: /metrics's per-pod units, from the real kubelet's PodResources v1, match the pods'
-// limits: one series per container, valued at its units.
+// limits: one series per container, valued at its units. The plugin refreshes what it read from
+// PodResources at most every few seconds, so the scrape is repeated until the demo pods show.
 func TestPodMetrics(t *testing.T) {
 	only(t)
 	defer explain(t)
-	pods := waitRunning(t, "default", demoLabel, 2)
-	metrics := pluginMetrics(t)
-	series := regexp.MustCompile(`(?m)^tee_device_plugin_pod_units\{([^}]*)\} (\S+)$`)
-	got := map[string]string{}
-	for _, m := range series.FindAllStringSubmatch(metrics, -1) {
-		if strings.Contains(m[1], `namespace="default"`) {
-			got[m[1]] = m[2]
-		}
-	}
+	pods := demoRunning(t)
+	want := map[string]string{}
 	for _, p := range pods {
-		key := fmt.Sprintf(`namespace="default",pod="%s",container="demo",resource="%s"`, p.Name, epcResource)
-		if got[key] != strconv.Itoa(demoEpcEach) {
-			t.Errorf("series {%s} = %q, want %d; all default-namespace series: %v", key, got[key], demoEpcEach, got)
-		}
-		delete(got, key)
+		want[fmt.Sprintf(`namespace="default",pod="%s",container="demo",resource="%s"`, p.Name, epcResource)] =
+			strconv.Itoa(demoEpcEach)
 	}
-	if len(got) != 0 {
-		t.Errorf("series for no running demo container: %v", got)
+	series := regexp.MustCompile(`(?m)^tee_device_plugin_pod_units\{([^}]*)\} (\S+)$`)
+	var got map[string]string
+	seen := func() bool {
+		got = map[string]string{}
+		for _, m := range series.FindAllStringSubmatch(pluginMetrics(t), -1) {
+			if strings.Contains(m[1], `namespace="default"`) {
+				got[m[1]] = m[2]
+			}
+		}
+		// Every demo pod listed (whatever its value): the plugin has read PodResources since.
+		for key := range want {
+			if _, ok := got[key]; !ok {
+				return false
+			}
+		}
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	for !seen() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the demo pods never appeared in /metrics; default-namespace series: %v", got)
+		case <-time.After(500 * time.Millisecond): // the plugin's cache, in another process
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("tee_device_plugin_pod_units in namespace default = %v, want %v", got, want)
 	}
 }
 

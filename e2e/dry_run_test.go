@@ -19,6 +19,8 @@ var kindsWithoutSchema = map[string]bool{"NodeFeatureRule": true}
 // server's schema, defaulting and admission.
 func TestDryRunServer(t *testing.T) {
 	only(t)
+	// A dry run creates nothing, so the plugin's namespace must exist for its namespaced objects.
+	deploy(t, "simulation")
 	dirs, _ := filepath.Glob(filepath.Join(repo, "deploy", "overlays", "*"))
 	dirs = append([]string{filepath.Join(repo, "deploy", "base")}, dirs...)
 	components, _ := filepath.Glob(filepath.Join(repo, "deploy", "components", "*"))
@@ -75,7 +77,7 @@ func dryRun(t *testing.T, name, manifest string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	out, err := cl.KubectlStdin(ctx, strings.Join(kept, "\n---\n"), "apply", "--dry-run=server", "-f", "-")
+	out, err := cl.Kubectl(ctx, strings.Join(kept, "\n---\n"), "apply", "--dry-run=server", "-f", "-")
 	if err != nil {
 		t.Errorf("%s: %v\n%s", name, err, out)
 		return

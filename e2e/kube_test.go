@@ -12,7 +12,6 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -37,7 +36,19 @@ func kubectl(t *testing.T, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	out, err := cl.Kubectl(ctx, args...)
+	out, err := cl.Kubectl(ctx, "", args...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return out
+}
+
+// kubectlStdin runs kubectl with a manifest on its standard input.
+func kubectlStdin(t *testing.T, input string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	out, err := cl.Kubectl(ctx, input, args...)
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -53,10 +64,26 @@ func deploy(t *testing.T, overlay string) {
 		"--timeout="+waitLimit.String())
 }
 
-// apply applies a kustomization of e2e/deploy/examples (an example with the local test image).
-func apply(t *testing.T, example string) {
+// setPluginOnNode lets the plugin's DaemonSet onto the node, or off it (a nodeSelector no node
+// matches: the DaemonSet controller deletes the pod and the kubelet sends it SIGTERM).
+func setPluginOnNode(t *testing.T, on bool) {
 	t.Helper()
-	kubectl(t, "apply", "-k", filepath.Join(repo, "e2e", "deploy", "examples", example))
+	selector := `{"e2e.tee.dev/no-such-node":"true"}`
+	if on {
+		selector = `{}`
+	}
+	kubectl(t, "-n", pluginNamespace, "patch", "daemonset/tee-device-plugin", "--type=json", "-p",
+		fmt.Sprintf(`[{"op":"add","path":"/spec/template/spec/nodeSelector","value":%s}]`, selector))
+	if !on {
+		waitGone(t)
+	}
+}
+
+// waitGone waits until the plugin has no pod left.
+func waitGone(t *testing.T) {
+	t.Helper()
+	kubectl(t, "-n", pluginNamespace, "wait", "--for=delete", "pod", "-l", pluginSelector,
+		"--timeout="+waitLimit.String())
 }
 
 // waitNode watches the Node until cond holds, returning the Node that satisfied it.
@@ -135,17 +162,6 @@ func quantity(list corev1.ResourceList, name string) int64 {
 
 func running(p *corev1.Pod) bool {
 	return p.Status.Phase == corev1.PodRunning
-}
-
-// podsOf lists the pods of a label selector.
-func podsOf(t *testing.T, namespace, selector string) []corev1.Pod {
-	t.Helper()
-	list, err := cl.Client.CoreV1().Pods(namespace).List(context.Background(),
-		metav1.ListOptions{LabelSelector: selector})
-	if err != nil {
-		t.Fatalf("listing pods %s: %v", selector, err)
-	}
-	return list.Items
 }
 
 // waitRunning waits until the selector's pods are exactly n and all Running.
@@ -258,5 +274,3 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
-
-func mustQuantity(s string) resource.Quantity { return resource.MustParse(s) }

@@ -110,7 +110,7 @@ func explain(t *testing.T, words ...string) {
 		t.Logf("--- %s (%s):\n%s", name, cl.LogPath(name),
 			strings.Join(cluster.Tail(cl.LogPath(name), 30, words...), "\n"))
 	}
-	out, _ := cl.Kubectl(context.Background(), "-n", pluginNamespace, "logs", "--tail=40",
+	out, _ := cl.Kubectl(context.Background(), "", "-n", pluginNamespace, "logs", "--tail=40",
 		"--all-containers", "-l", "app.kubernetes.io/name=tee-device-plugin")
 	t.Logf("--- plugin:\n%s", out)
 }

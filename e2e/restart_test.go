@@ -48,7 +48,7 @@ func waitRegistrations(t *testing.T, resourceName string, n int) int {
 func TestKubeletRestart(t *testing.T) {
 	only(t, "device-manager")
 	defer explain(t)
-	before := waitRunning(t, "default", demoLabel, 2)
+	before := demoRunning(t)
 	held := map[string][]string{}
 	for _, p := range before {
 		held[p.Name] = deviceIDs(t, "default", p.Name, epcResource)
@@ -63,9 +63,8 @@ func TestKubeletRestart(t *testing.T) {
 	}
 	after := waitRegistrations(t, epcResource, registered)
 	t.Logf("registrations accepted: %d before the restart, %d after", registered, after)
-	waitNode(t, "EPC back in allocatable after the kubelet restart", func(n *corev1.Node) bool {
-		return quantity(n.Status.Allocatable, epcResource) == simulatedEpcMiB
-	})
+	// The new kubelet knows the devices only from the plugin's new ListAndWatch.
+	waitAllocatableIDs(t, simulatedEpcMiB)
 
 	for _, p := range waitRunning(t, "default", demoLabel, 2) {
 		waitKubeletKnows(t, p.Name)
@@ -103,30 +102,61 @@ func TestKubeletRestart(t *testing.T) {
 func TestPluginRestart(t *testing.T) {
 	only(t, "device-manager")
 	defer explain(t)
-	ids := allocatableIDs(t, epcResource)
-	if len(ids) != simulatedEpcMiB {
-		t.Fatalf("%d allocatable IDs before the restart, want %d", len(ids), simulatedEpcMiB)
-	}
-	// A nodeSelector no node matches: the DaemonSet controller deletes the pod, the kubelet
-	// sends SIGTERM, the plugin removes its socket and the kubelet marks its devices unhealthy.
-	patch := func(selector string) {
-		kubectl(t, "-n", pluginNamespace, "patch", "daemonset/tee-device-plugin", "--type=json",
-			"-p", fmt.Sprintf(`[{"op":"add","path":"/spec/template/spec/nodeSelector","value":%s}]`, selector))
-	}
-	patch(`{"e2e.tee.dev/no-such-node":"true"}`)
+	deploy(t, "simulation")
+	ids := waitAllocatableIDs(t, simulatedEpcMiB)
+	setPluginOnNode(t, false)
 	waitNode(t, "EPC out of allocatable after SIGTERM", func(n *corev1.Node) bool {
 		return quantity(n.Status.Allocatable, epcResource) == 0
 	})
-	waitGone(t)
-	patch(`{}`)
+	setPluginOnNode(t, true)
 	kubectl(t, "-n", pluginNamespace, "rollout", "status", "daemonset/tee-device-plugin",
 		"--timeout="+waitLimit.String())
 	waitNode(t, "EPC back in allocatable", func(n *corev1.Node) bool {
 		return quantity(n.Status.Allocatable, epcResource) == simulatedEpcMiB
 	})
-	if after := allocatableIDs(t, epcResource); !slices.Equal(after, ids) {
-		t.Errorf("device IDs changed across the plugin restart: %d IDs, first %v, want first %v",
-			len(after), after[:min(3, len(after))], ids[:3])
+	if after := waitAllocatableIDs(t, simulatedEpcMiB); !slices.Equal(after, ids) {
+		t.Errorf("device IDs changed across the plugin restart: first %v, want first %v",
+			after[:min(3, len(after))], ids[:3])
+	}
+}
+
+// waitAllocatableIDs waits until the kubelet's PodResources offers n IDs of the EPC resource
+// (the kubelet's own view, which a restarted kubelet rebuilds from the plugin), returning them.
+func waitAllocatableIDs(t *testing.T, n int) []string {
+	t.Helper()
+	var ids []string
+	waitKubelet(t, fmt.Sprintf("%d allocatable %s IDs", n, epcResource), func(c podresources.PodResourcesListerClient) bool {
+		resp, err := c.GetAllocatableResources(context.Background(), &podresources.AllocatableResourcesRequest{})
+		if err != nil {
+			return false
+		}
+		seen := map[string]bool{}
+		for _, d := range resp.Devices {
+			if d.ResourceName == epcResource {
+				for _, id := range d.DeviceIds {
+					seen[id] = true
+				}
+			}
+		}
+		ids = sortedKeys(seen)
+		return len(ids) == n
+	})
+	return ids
+}
+
+// waitKubelet asks the kubelet's PodResources API until cond holds: state in another process,
+// with no watch to follow, so it is polled.
+func waitKubelet(t *testing.T, what string, cond func(podresources.PodResourcesListerClient) bool) {
+	t.Helper()
+	client := podResources(t)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	for !cond(client) {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the kubelet never reported %s", what)
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 }
 
@@ -134,32 +164,16 @@ func TestPluginRestart(t *testing.T) {
 // own state (its PodResources lists it), which happens some time after its Node is Ready.
 func waitKubeletKnows(t *testing.T, pod string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	for {
-		resp, err := podResources(t).List(ctx, &podresources.ListPodResourcesRequest{})
-		if err == nil {
-			for _, p := range resp.PodResources {
-				if p.Namespace == "default" && p.Name == pod {
-					return
-				}
+	waitKubelet(t, "pod "+pod+" in PodResources", func(c podresources.PodResourcesListerClient) bool {
+		resp, err := c.List(context.Background(), &podresources.ListPodResourcesRequest{})
+		if err != nil {
+			return false
+		}
+		for _, p := range resp.PodResources {
+			if p.Namespace == "default" && p.Name == pod {
+				return true
 			}
 		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("the restarted kubelet never listed pod %s in PodResources (last error %v)", pod, err)
-		case <-time.After(200 * time.Millisecond): // state in another process: poll it
-		}
-	}
-}
-
-// waitGone waits until the plugin has no pod left.
-func waitGone(t *testing.T) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	if _, err := cl.Kubectl(ctx, "-n", pluginNamespace, "wait", "--for=delete", "pod",
-		"-l", pluginSelector, "--timeout="+waitLimit.String()); err != nil {
-		t.Fatalf("the plugin's pod did not go: %v", err)
-	}
+		return false
+	})
 }

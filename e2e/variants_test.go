@@ -1,11 +1,17 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
+	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -64,9 +70,14 @@ func TestCDI(t *testing.T) {
 			t.Errorf("CDI pod lacks %q; it has:\n%s", want, out)
 		}
 	}
-	// The devices reached the container through CDI: the plugin's Allocate answers under --cdi
-	// carry no device specs of their own, and containerd logs the CDI names the kubelet's
-	// CreateContainer request carried.
+	// The devices reached the container through CDI: the plugin's Allocate answer under --cdi
+	// carries a CDI name and no device specs, mounts or environment of its own ...
+	answer := cdiAnswer(t, string(pod.UID), epcResource)
+	if len(answer.CdiDevices) != 1 || answer.CdiDevices[0].Name != "tee.dev/resource=kubernetes.azure.com_sgx_epc_mem_in_MiB" ||
+		len(answer.Devices) != 0 || len(answer.Mounts) != 0 || len(answer.Envs) != 0 {
+		t.Errorf("the kubelet kept this Allocate answer for the CDI pod: %v", answer)
+	}
+	// ... and containerd logs the CDI names the kubelet's CreateContainer request carried.
 	const want = "CDI devices from CRI Config.CDIDevices: [tee.dev/resource=kubernetes.azure.com_sgx_epc_mem_in_MiB]"
 	if log := strings.Join(cluster.Tail(cl.LogPath("containerd"), 20, "CDI devices"), "\n"); !strings.Contains(log, want) {
 		t.Errorf("containerd's log lacks %q:\n%s", want, log)
@@ -130,9 +141,19 @@ func TestRegisterEpc(t *testing.T) {
 			t.Errorf("the plugin's 403 message lacks %q:\n%s", want, logs)
 		}
 	}
-	waitNode(t, "enclave still allocatable without the binding", func(n *corev1.Node) bool {
-		return quantity(n.Status.Allocatable, "sgx.intel.com/enclave") > 0
-	})
+	// Still serving: the same pod, never restarted, Ready (registered), and a new pod gets the
+	// enclave from it.
+	plugin := waitRunning(t, pluginNamespace, pluginSelector, 1)[0]
+	for _, status := range plugin.Status.ContainerStatuses {
+		if status.RestartCount != 0 || !status.Ready {
+			t.Errorf("plugin container %s after the 403: restarts %d, ready %v", status.Name, status.RestartCount, status.Ready)
+		}
+	}
+	pod = podAsking(t, "intel-enclave-after-403", map[string]string{"sgx.intel.com/enclave": "1"})
+	if out := execIn(t, "default", pod.Name, "test -c /dev/sgx_enclave && echo enclave"); out != "enclave\n" {
+		t.Errorf("after the 403 the enclave pod has no /dev/sgx_enclave: %q", out)
+	}
+	deletePod(t, pod.Name)
 	node, err := cl.Client.CoreV1().Nodes().Get(context.Background(), cluster.NodeName, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -154,18 +175,48 @@ func waitLog(t *testing.T, text string) string {
 		t.Fatalf("logs of %s: %v", pods[0].Name, err)
 	}
 	defer stream.Close()
-	buf := make([]byte, 0, 64<<10)
-	chunk := make([]byte, 4096)
-	for {
-		n, err := stream.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		for _, line := range strings.Split(string(buf), "\n") {
-			if strings.Contains(line, text) {
-				return line
+	lines := bufio.NewScanner(stream)
+	lines.Buffer(make([]byte, 64<<10), 1<<20)
+	var seen []string
+	for lines.Scan() {
+		if strings.Contains(lines.Text(), text) {
+			return lines.Text()
+		}
+		seen = append(seen, lines.Text())
+	}
+	t.Fatalf("the plugin never logged %q (%v); its log:\n%s", text, lines.Err(), strings.Join(seen, "\n"))
+	return ""
+}
+
+// cdiAnswer is what the kubelet's device manager checkpoint kept of the plugin's Allocate answer
+// for a pod's container: exactly what the kubelet turns into the runtime's CreateContainer.
+func cdiAnswer(t *testing.T, podUID, resourceName string) *pluginapi.ContainerAllocateResponse {
+	t.Helper()
+	path := filepath.Join(cluster.KubeletRoot, "device-plugins", "kubelet_internal_checkpoint")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the kubelet's device checkpoint: %v", err)
+	}
+	var checkpoint struct {
+		Data struct {
+			PodDeviceEntries []struct {
+				PodUID, ContainerName, ResourceName string
+				AllocResp                           []byte
 			}
 		}
-		if err != nil {
-			t.Fatalf("the plugin never logged %q: %v\n%s", text, err, buf)
+	}
+	if err := json.Unmarshal(data, &checkpoint); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, e := range checkpoint.Data.PodDeviceEntries {
+		if e.PodUID == podUID && e.ResourceName == resourceName {
+			answer := &pluginapi.ContainerAllocateResponse{}
+			if err := proto.Unmarshal(e.AllocResp, answer); err != nil {
+				t.Fatalf("%s: the Allocate answer of pod %s does not decode: %v", path, podUID, err)
+			}
+			return answer
 		}
 	}
+	t.Fatalf("%s has no %s entry for pod %s", path, resourceName, podUID)
+	return nil
 }

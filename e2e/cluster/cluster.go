@@ -6,7 +6,6 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -19,7 +18,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
@@ -46,13 +44,12 @@ type Options struct {
 
 // Cluster is a running cluster.
 type Cluster struct {
-	opts       Options
-	pki        *pki
-	logDir     string
-	Server     string
-	Client     *kubernetes.Clientset
-	RestConfig *rest.Config
-	host       *hostState
+	opts   Options
+	pki    *pki
+	logDir string
+	Server string
+	Client *kubernetes.Clientset
+	host   *hostState
 
 	etcd, apiserver, controllers, scheduler, containerd, kubelet *process
 }
@@ -164,7 +161,6 @@ func (c *Cluster) startAPIServer(ctx context.Context) error {
 		return err
 	}
 	cfg.QPS, cfg.Burst = 50, 100
-	c.RestConfig = cfg
 	if c.Client, err = kubernetes.NewForConfig(cfg); err != nil {
 		return err
 	}
@@ -222,8 +218,16 @@ func (c *Cluster) StartKubelet(ctx context.Context) error {
 	if err := c.writeKubeletConfig(); err != nil {
 		return err
 	}
-	// The Node may still say Ready from before a restart: wait for this kubelet's own heartbeat.
-	started := metav1.NewTime(time.Now().Truncate(time.Second))
+	// The Node may still say Ready from before a restart: wait for a heartbeat later than the
+	// last one the previous kubelet posted.
+	var previous metav1.Time
+	if node, err := c.Client.CoreV1().Nodes().Get(ctx, NodeName, metav1.GetOptions{}); err == nil {
+		for _, cond := range node.Status.Conditions {
+			if cond.Type == corev1.NodeReady {
+				previous = cond.LastHeartbeatTime
+			}
+		}
+	}
 	var err error
 	c.kubelet, err = start(c.logDir, "kubelet", c.opts.Kubelet, []string{
 		"--config=" + c.path("kubelet-config.yaml"),
@@ -242,7 +246,7 @@ func (c *Cluster) StartKubelet(ctx context.Context) error {
 		}
 		for _, cond := range node.Status.Conditions {
 			if cond.Type == corev1.NodeReady {
-				return cond.Status == corev1.ConditionTrue && !cond.LastHeartbeatTime.Before(&started), nil
+				return cond.Status == corev1.ConditionTrue && previous.Before(&cond.LastHeartbeatTime), nil
 			}
 		}
 		return false, nil
@@ -251,17 +255,6 @@ func (c *Cluster) StartKubelet(ctx context.Context) error {
 
 // StopKubelet stops the kubelet as a node restart would; pods and the plugin keep running.
 func (c *Cluster) StopKubelet() { c.kubelet.stop(30 * time.Second) }
-
-// KubeletPID is the running kubelet's process ID (0 when stopped).
-func (c *Cluster) KubeletPID() int {
-	if c.kubelet == nil {
-		return 0
-	}
-	if ok, _ := c.kubelet.exited(); ok {
-		return 0
-	}
-	return c.kubelet.cmd.Process.Pid
-}
 
 func (c *Cluster) writeKubeletConfig() error {
 	config := fmt.Sprintf(`apiVersion: kubelet.config.k8s.io/v1beta1
@@ -310,21 +303,27 @@ func (c *Cluster) explain(name string) string {
 	return fmt.Sprintf("--- %s (%s), relevant lines:\n%s", name, c.LogPath(name), strings.Join(lines, "\n"))
 }
 
-// Stop ends every component, kills the containers the kubelet left, and puts the host back.
+// Stop ends every component, removes the containers this cluster's containerd started, and puts
+// the host back. It is safe to call more than once, and touches nothing when the host was never
+// taken (prepareHost refused it).
 func (c *Cluster) Stop() {
 	c.kubelet.stop(30 * time.Second)
 	c.scheduler.stop(10 * time.Second)
 	c.controllers.stop(10 * time.Second)
 	c.apiserver.stop(20 * time.Second)
 	c.etcd.stop(10 * time.Second)
-	killContainers()
+	if c.host == nil {
+		return
+	}
+	killContainers(c.containerdSocket())
 	c.containerd.stop(20 * time.Second)
 	unmountUnder(KubeletRoot)
 	unmountUnder(c.path("containerd"))
 	unmountUnder(c.containerdState())
-	if c.host != nil {
-		c.host.restore()
-	}
+	removeCgroups("kubepods")
+	_ = os.RemoveAll(c.containerdState())
+	c.host.restore()
+	c.host = nil
 }
 
 func readFile(path string) string {
@@ -332,27 +331,16 @@ func readFile(path string) string {
 	return string(b)
 }
 
-// Kubectl runs the cluster's kubectl as admin and returns its combined output.
-func (c *Cluster) Kubectl(ctx context.Context, args ...string) (string, error) {
+// Kubectl runs the cluster's kubectl as admin, with input on its standard input when not empty,
+// and returns its combined output.
+func (c *Cluster) Kubectl(ctx context.Context, input string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, c.bin("kubectl"), append([]string{"--kubeconfig=" + c.Kubeconfig()}, args...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return string(out), fmt.Errorf("kubectl %s: %w\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out), err
+	if input != "" {
+		cmd.Stdin = strings.NewReader(input)
 	}
-	return string(out), nil
-}
-
-// KubectlStdin runs kubectl as admin with input on its standard input.
-func (c *Cluster) KubectlStdin(ctx context.Context, input string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, c.bin("kubectl"), append([]string{"--kubeconfig=" + c.Kubeconfig()}, args...)...)
-	cmd.Stdin = strings.NewReader(input)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return string(out), fmt.Errorf("kubectl %s: %w", strings.Join(args, " "), err)
+		return string(out), fmt.Errorf("kubectl %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out), nil
 }

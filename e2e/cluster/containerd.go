@@ -36,11 +36,13 @@ func (c *Cluster) startContainerd(ctx context.Context) error {
   "name": "tee-e2e",
   "plugins": [
     {"type": "bridge", "bridge": "tee-e2e0", "isGateway": true, "ipMasq": false,
-     "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/24"}]]}},
+     "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/24"}]], "dataDir": %q}},
     {"type": "loopback"}
   ]
 }
 `
+	// The address leases live in the work directory, not the host's /var/lib/cni.
+	conflist = fmt.Sprintf(conflist, c.path("cni-leases"))
 	if err := os.WriteFile(filepath.Join(cniDir, "10-tee-e2e.conflist"), []byte(conflist), 0o644); err != nil {
 		return err
 	}
@@ -109,39 +111,35 @@ func (c *Cluster) ctr(ctx context.Context, args ...string) (string, error) {
 	return string(out), err
 }
 
-// killContainers ends every process under a runc shim (the pods' containers) and the shims
-// themselves, which outlive containerd by design.
-func killContainers() {
-	for _, pid := range pidsNamed("containerd-shim-runc-v2") {
+// killContainers ends every process under the runc shims of the containerd at socket (the pods'
+// containers) and those shims, which outlive containerd by design. Shims of any other
+// containerd on the machine are left alone.
+func killContainers(socket string) {
+	shims := func() []int {
+		var ours []int
+		for _, pid := range pidsNamed("containerd-shim-runc-v2") {
+			cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
+			if strings.Contains(string(cmdline), socket) {
+				ours = append(ours, pid)
+			}
+		}
+		return ours
+	}
+	for _, pid := range shims() {
 		for _, child := range descendants(pid) {
 			_ = syscall.Kill(child, syscall.SIGKILL)
 		}
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
-	// Reaped by init; wait until they are gone so their mounts can go.
+	// SIGKILL is not instant: the mounts can go only once the processes have.
 	deadline := time.Now().Add(10 * time.Second)
-	for len(pidsNamed("containerd-shim-runc-v2")) > 0 && time.Now().Before(deadline) {
+	for left := shims(); len(left) > 0; left = shims() {
+		if time.Now().After(deadline) {
+			fmt.Fprintf(os.Stderr, "e2e: runc shims %v still running after SIGKILL\n", left)
+			return
+		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func pidsNamed(name string) []int {
-	if len(name) > 15 {
-		name = name[:15] // the kernel keeps 15 characters of a command name
-	}
-	entries, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
-		if err == nil && strings.TrimSpace(string(comm)) == name {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }
 
 // descendants lists every process below pid, deepest last.
@@ -192,4 +190,44 @@ func unmountUnder(dir string) {
 	for i := len(targets) - 1; i >= 0; i-- {
 		_ = syscall.Unmount(targets[i], syscall.MNT_DETACH)
 	}
+}
+
+// removeCgroups removes the cgroup directories named name (the kubelet's "kubepods") in every
+// cgroup v1 hierarchy and the v2 mount, deepest first: the kubelet leaves them behind.
+func removeCgroups(name string) {
+	roots, _ := filepath.Glob("/sys/fs/cgroup/*/" + name)
+	if extra, _ := filepath.Glob("/sys/fs/cgroup/" + name); extra != nil {
+		roots = append(roots, extra...)
+	}
+	for _, root := range roots {
+		var dirs []string
+		_ = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				dirs = append(dirs, path)
+			}
+			return nil
+		})
+		for i := len(dirs) - 1; i >= 0; i-- {
+			_ = syscall.Rmdir(dirs[i])
+		}
+	}
+}
+
+func pidsNamed(name string) []int {
+	if len(name) > 15 {
+		name = name[:15] // the kernel keeps 15 characters of a command name
+	}
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		if err == nil && strings.TrimSpace(string(comm)) == name {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

@@ -13,6 +13,7 @@ import (
 // hostState is what the stage changed on the host, to be put back by restore.
 type hostState struct {
 	created []string          // files and directories the stage made, removed in reverse order
+	emptied []string          // directories that were there but empty, emptied again
 	sysctls map[string]string // the kubelet and the CNI bridge change these
 }
 
@@ -41,8 +42,17 @@ func prepareHost() (*hostState, error) {
 		return nil, fmt.Errorf("%s exists and is not empty: this machine looks like a Kubernetes node; "+
 			"the e2e stage runs its own kubelet there and will not touch a real one", KubeletRoot)
 	}
-	if _, err := os.Stat(KubeletRoot); os.IsNotExist(err) {
-		h.created = append(h.created, KubeletRoot)
+	// The kubelet's directory and the logs of its pods: made by the stage, or there but empty.
+	for _, dir := range []string{KubeletRoot, "/var/log/pods", "/var/log/containers"} {
+		entries, err := os.ReadDir(dir)
+		switch {
+		case os.IsNotExist(err):
+			h.created = append(h.created, dir)
+		case err == nil && len(entries) == 0:
+			h.emptied = append(h.emptied, dir)
+		case err == nil && dir != KubeletRoot:
+			return nil, fmt.Errorf("%s is not empty: another kubelet's pods log there", dir)
+		}
 	}
 	for _, name := range touchedSysctls {
 		if b, err := os.ReadFile("/proc/sys/" + name); err == nil {
@@ -61,6 +71,9 @@ func prepareHost() (*hostState, error) {
 	}
 	for _, dir := range []string{"/var/run/aesmd", CDIDir} {
 		if _, err := os.Stat(dir); err == nil {
+			if dir == CDIDir {
+				h.created = append(h.created, filepath.Join(CDIDir, "tee.dev-resource.json")) // the plugin's spec
+			}
 			continue
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -78,6 +91,13 @@ func (h *hostState) restore() {
 		_ = os.RemoveAll(h.created[i])
 	}
 	h.created = nil
+	for _, dir := range h.emptied {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+	h.emptied = nil
 	_ = exec.Command("ip", "link", "delete", "tee-e2e0").Run()
 	for name, value := range h.sysctls {
 		_ = os.WriteFile(filepath.Join("/proc/sys", name), []byte(value), 0o644)
