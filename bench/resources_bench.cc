@@ -9,7 +9,7 @@
 #include "resources/epc_plan.h"
 #include "resources/unit_selection.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 hw::Inventory TwoNodeInventory(uint32_t units) {
@@ -83,4 +83,4 @@ BENCHMARK(BM_SelectAndAllocate)->Arg(1 << 10)->Arg(1 << 16)->Arg(1 << 18);
 BENCHMARK(BM_PreferUnits)->Arg(1 << 10)->Arg(1 << 16)->Arg(1 << 18);
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -20,8 +20,8 @@ void Check(bool ok) {
   if (!ok) std::abort();
 }
 
-tee::resources::EpcPlan FuzzPlan(FuzzedDataProvider& input) {
-  tee::resources::EpcPlan plan;
+teedp::resources::EpcPlan FuzzPlan(FuzzedDataProvider& input) {
+  teedp::resources::EpcPlan plan;
   plan.healthy = input.ConsumeIntegralInRange(0, 7) != 0;
   plan.container_edits.devices = {{"/dev/sgx_enclave", "/dev/sgx_enclave", "rw"}};
   const int nodes = input.ConsumeIntegralInRange(1, 3);
@@ -41,7 +41,7 @@ std::string FuzzId(FuzzedDataProvider& input, uint32_t units) {
     case 1:
       return std::string(input.ConsumeIntegralInRange<size_t>(0, 3000), 'z');
     default:
-      return tee::resources::EpcDeviceId(input.ConsumeIntegralInRange<uint32_t>(0, units + 1));
+      return teedp::resources::EpcDeviceId(input.ConsumeIntegralInRange<uint32_t>(0, units + 1));
   }
 }
 
@@ -49,7 +49,7 @@ std::string FuzzId(FuzzedDataProvider& input, uint32_t units) {
 bool Acceptable(const google::protobuf::RepeatedPtrField<std::string>& ids, uint32_t units) {
   std::set<uint32_t> seen;
   for (const std::string& id : ids) {
-    std::optional<uint32_t> index = tee::resources::ParseEpcDeviceId(id);
+    std::optional<uint32_t> index = teedp::resources::ParseEpcDeviceId(id);
     if (!index || *index >= units || !seen.insert(*index).second) return false;
   }
   return !ids.empty();
@@ -61,7 +61,7 @@ void CheckRefusal(const absl::Status& status) {
   Check(status.message().size() < 400);
 }
 
-void CheckAllocate(FuzzedDataProvider& input, const tee::resources::EpcPlan& plan) {
+void CheckAllocate(FuzzedDataProvider& input, const teedp::resources::EpcPlan& plan) {
   v1beta1::AllocateRequest request;
   const int containers = input.ConsumeIntegralInRange(0, 12);
   bool acceptable = containers > 0 && plan.healthy;
@@ -74,7 +74,7 @@ void CheckAllocate(FuzzedDataProvider& input, const tee::resources::EpcPlan& pla
     acceptable = acceptable && Acceptable(*ids, plan.unit_count);
   }
   v1beta1::AllocateResponse response;
-  absl::Status status = tee::kubelet::HandleAllocate(plan, request, &response);
+  absl::Status status = teedp::kubelet::HandleAllocate(plan, request, &response);
   Check(status.ok() == acceptable);
   if (status.ok()) {
     Check(response.container_responses_size() == containers);
@@ -83,7 +83,7 @@ void CheckAllocate(FuzzedDataProvider& input, const tee::resources::EpcPlan& pla
   }
 }
 
-void CheckPreferred(FuzzedDataProvider& input, const tee::resources::EpcPlan& plan) {
+void CheckPreferred(FuzzedDataProvider& input, const teedp::resources::EpcPlan& plan) {
   v1beta1::PreferredAllocationRequest request;
   const int containers = input.ConsumeIntegralInRange(0, 4);
   for (int c = 0; c < containers; ++c) {
@@ -98,7 +98,7 @@ void CheckPreferred(FuzzedDataProvider& input, const tee::resources::EpcPlan& pl
     container->set_allocation_size(input.ConsumeIntegralInRange<int32_t>(-2, available + 2));
   }
   v1beta1::PreferredAllocationResponse response;
-  absl::Status status = tee::kubelet::HandlePreferredAllocation(plan, request, &response);
+  absl::Status status = teedp::kubelet::HandlePreferredAllocation(plan, request, &response);
   if (!status.ok()) return CheckRefusal(status);
   Check(response.container_responses_size() == containers);
   for (int c = 0; c < containers; ++c) {
@@ -111,7 +111,7 @@ void CheckPreferred(FuzzedDataProvider& input, const tee::resources::EpcPlan& pl
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider input(data, size);
-  const tee::resources::EpcPlan plan = FuzzPlan(input);
+  const teedp::resources::EpcPlan plan = FuzzPlan(input);
   if (input.ConsumeBool()) {
     CheckAllocate(input, plan);
   } else {

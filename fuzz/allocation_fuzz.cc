@@ -15,7 +15,7 @@
 #include "resources/device_id.h"
 #include "resources/unit_selection.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 void Check(bool ok) {
@@ -91,10 +91,10 @@ void CheckPrefer(const EpcPlan& plan, const UnitSelection& available, const Unit
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace tee::resources;
+  using namespace teedp::resources;
   FuzzedDataProvider input(data, size);
   const EpcPlan plan = FuzzPlan(input);
   UnitSelection available(plan.unit_count);

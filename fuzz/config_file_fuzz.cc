@@ -8,13 +8,13 @@
 #include "app/daemon_options.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  tee::app::DaemonOptions options;
+  teedp::app::DaemonOptions options;
   CLI::App app("fuzz", "serve");
-  tee::app::AddServeFlags(app, &options);
+  teedp::app::AddServeFlags(app, &options);
   const char* argv[] = {"serve"};
   app.parse(1, argv);
   const std::string text(reinterpret_cast<const char*>(data), size);
-  absl::Status status = tee::app::ApplyConfigText(app, text, "fuzz.yaml", {"config"});
+  absl::Status status = teedp::app::ApplyConfigText(app, text, "fuzz.yaml", {"config"});
   if (!status.ok() && status.message().find("fuzz.yaml") == absl::string_view::npos) {
     __builtin_trap();
   }

@@ -8,10 +8,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto table = tee::hw::ParseCpuidDump(text);
+  auto table = teedp::hw::ParseCpuidDump(text);
   if (!table.ok()) return 0;
-  const tee::hw::SgxCpuid sgx = tee::hw::DecodeSgxCpuid(tee::hw::TableCpuidSource(*table));
-  if (sgx.sections.size() > tee::hw::kMaxEpcSections) __builtin_trap();
+  const teedp::hw::SgxCpuid sgx = teedp::hw::DecodeSgxCpuid(teedp::hw::TableCpuidSource(*table));
+  if (sgx.sections.size() > teedp::hw::kMaxEpcSections) __builtin_trap();
   (void)sgx.SectionBytes();
   return 0;
 }

@@ -7,7 +7,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const tee::hw::KernelSgxFlags flags = tee::hw::ParseCpuinfoFlags(text);
+  const teedp::hw::KernelSgxFlags flags = teedp::hw::ParseCpuinfoFlags(text);
   if ((flags.sgx || flags.sgx_lc) && !flags.readable) __builtin_trap();
   return 0;
 }

@@ -18,14 +18,14 @@ void Check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view id(reinterpret_cast<const char*>(data), size);
-  std::optional<uint32_t> index = tee::resources::ParseEpcDeviceId(id);
+  std::optional<uint32_t> index = teedp::resources::ParseEpcDeviceId(id);
   if (index) {
-    Check(tee::resources::EpcDeviceId(*index) == id);
+    Check(teedp::resources::EpcDeviceId(*index) == id);
     std::string appended = "p";
-    tee::resources::AppendEpcDeviceId(*index, &appended);
+    teedp::resources::AppendEpcDeviceId(*index, &appended);
     Check(std::string_view(appended).substr(1) == id);
   }
-  const std::string quoted = tee::resources::QuoteIdForMessage(id);
+  const std::string quoted = teedp::resources::QuoteIdForMessage(id);
   // Two quotes, at most 64 rendered characters, then "..." when cut.
   Check(quoted.size() >= 2 && quoted.size() <= 64 + 2 + 3 && quoted.front() == '"');
   for (char c : quoted) Check(c >= 0x20 && c < 0x7f);

@@ -29,22 +29,22 @@ std::string Unescape(std::string_view token) {
 }
 
 void CheckMessage(std::string_view body) {
-  const std::string message = tee::kubeapi::ApiErrorMessage(body);
-  if (message.empty() || message.size() > tee::kubeapi::kMaxApiMessage) __builtin_trap();
+  const std::string message = teedp::kubeapi::ApiErrorMessage(body);
+  if (message.empty() || message.size() > teedp::kubeapi::kMaxApiMessage) __builtin_trap();
   for (char c : message) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) __builtin_trap();
   }
 }
 
 void CheckQuantity(std::string_view text) {
-  const std::optional<uint64_t> value = tee::kubeapi::QuantityToInteger(text);
-  if (value && tee::kubeapi::QuantityToInteger(absl::StrCat(*value)) != value) __builtin_trap();
+  const std::optional<uint64_t> value = teedp::kubeapi::QuantityToInteger(text);
+  if (value && teedp::kubeapi::QuantityToInteger(absl::StrCat(*value)) != value) __builtin_trap();
 }
 
 void CheckPointer(std::string_view name) {
-  const std::string escaped = tee::kubeapi::EscapeJsonPointerToken(name);
+  const std::string escaped = teedp::kubeapi::EscapeJsonPointerToken(name);
   if (escaped.find('/') != std::string::npos || Unescape(escaped) != name) __builtin_trap();
-  const std::string patch = tee::kubeapi::CapacityAddPatch(name, "1");
+  const std::string patch = teedp::kubeapi::CapacityAddPatch(name, "1");
   if (nlohmann::json::parse(patch, nullptr, false).is_discarded()) __builtin_trap();
 }
 
@@ -53,7 +53,7 @@ void CheckPointer(std::string_view name) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   CheckMessage(text);
-  (void)tee::kubeapi::CapacityFromNodeJson(text, "sgx.intel.com/epc");
+  (void)teedp::kubeapi::CapacityFromNodeJson(text, "sgx.intel.com/epc");
   CheckQuantity(text);
   CheckPointer(text);
   return 0;

@@ -8,10 +8,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto parsed = tee::observe::ParseListenAddress(text);
+  auto parsed = teedp::observe::ParseListenAddress(text);
   if (!parsed.ok()) return 0;
   if (parsed->port < 0 || parsed->port > 65535) __builtin_trap();
-  auto again = tee::observe::ParseListenAddress(tee::observe::FormatListenAddress(*parsed));
+  auto again = teedp::observe::ParseListenAddress(teedp::observe::FormatListenAddress(*parsed));
   if (!again.ok() || again->host != parsed->host || again->port != parsed->port) __builtin_trap();
   return 0;
 }

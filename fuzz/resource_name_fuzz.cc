@@ -26,7 +26,7 @@ bool NameCharacter(char c) {
 }
 
 void CheckName(const std::string& name) {
-  absl::Status status = tee::resources::ValidateResourceName(name);
+  absl::Status status = teedp::resources::ValidateResourceName(name);
   if (status.ok()) {
     Check(name.size() <= 253 + 1 + 63);
     Check(name.find('/') != std::string::npos && name.find('/') == name.rfind('/'));
@@ -37,24 +37,24 @@ void CheckName(const std::string& name) {
 }
 
 void CheckUnit(const std::string& name, uint64_t unit_bytes) {
-  std::optional<uint64_t> named = tee::resources::UnitNamedBy(name);
-  absl::Status status = tee::resources::CheckUnitMatchesName(name, unit_bytes);
+  std::optional<uint64_t> named = teedp::resources::UnitNamedBy(name);
+  absl::Status status = teedp::resources::CheckUnitMatchesName(name, unit_bytes);
   Check(status.ok() == (!named || *named == unit_bytes));
-  if (named) Check(tee::resources::CheckUnitMatchesName(name, *named).ok());
+  if (named) Check(teedp::resources::CheckUnitMatchesName(name, *named).ok());
 }
 
 void CheckEpcUnit(const std::string& text) {
-  absl::StatusOr<uint64_t> bytes = tee::ParseByteSize(text);
+  absl::StatusOr<uint64_t> bytes = teedp::ParseByteSize(text);
   if (!bytes.ok()) return;
   const uint64_t b = *bytes;
   const bool rule = b >= (uint64_t{1} << 20) && b <= (uint64_t{1} << 30) && (b & (b - 1)) == 0;
-  Check(tee::resources::ValidateUnitBytes(b).ok() == rule);
+  Check(teedp::resources::ValidateUnitBytes(b).ok() == rule);
 }
 
 void CheckProfile(const std::string& text) {
-  absl::StatusOr<tee::resources::Profile> profile = tee::resources::ParseProfile(text);
+  absl::StatusOr<teedp::resources::Profile> profile = teedp::resources::ParseProfile(text);
   if (profile.ok()) {
-    Check(tee::resources::ParseProfile(tee::resources::ProfileName(*profile)).value() == *profile);
+    Check(teedp::resources::ParseProfile(teedp::resources::ProfileName(*profile)).value() == *profile);
   } else {
     Check(!profile.status().message().empty());
   }

@@ -10,11 +10,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view spec(reinterpret_cast<const char*>(data), size);
-  auto node = tee::hw::ParseSimulatedNodeSpec(spec);
+  auto node = teedp::hw::ParseSimulatedNodeSpec(spec);
   if (!node.ok()) return 0;
-  auto table = tee::hw::ParseCpuidDump(tee::hw::SimulatedCpuidDump(*node));
+  auto table = teedp::hw::ParseCpuidDump(teedp::hw::SimulatedCpuidDump(*node));
   if (!table.ok()) __builtin_trap();
-  const tee::hw::SgxCpuid sgx = tee::hw::DecodeSgxCpuid(tee::hw::TableCpuidSource(*table));
+  const teedp::hw::SgxCpuid sgx = teedp::hw::DecodeSgxCpuid(teedp::hw::TableCpuidSource(*table));
   if (!node->sgx_in_cpu) {  // sgx=absent: a CPU without SGX, as in a confidential VM guest
     if (sgx.sgx || !sgx.sections.empty()) __builtin_trap();
     return 0;

@@ -11,7 +11,14 @@ while [ $# -gt 0 ]; do
   if [ "$1" = "--" ]; then shift; targets=("$@"); break; fi
   cmake_args+=("$1"); shift
 done
-cmake -S . -B "$build_dir" -G Ninja "${cmake_args[@]}" >/dev/null
+# ccache: CI runs on the machine that built the last time, so most objects come from the cache.
+# The base directory makes hits independent of where the checkout lies.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=true
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S . -B "$build_dir" -G Ninja "${launcher[@]}" "${cmake_args[@]}" >/dev/null
 if [ ${#targets[@]} -gt 0 ]; then
   cmake --build "$build_dir" --target "${targets[@]}"
 else

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "e2e/latency.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 // A request without container requests means there were not enough healthy devices.
@@ -46,4 +46,4 @@ AllocateSeries MeasureAllocates(emulator::KubeletEmulator& kubelet, const std::s
   return series;
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

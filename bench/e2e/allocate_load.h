@@ -10,7 +10,7 @@
 
 #include "kubelet_emulator.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 
 struct AllocateSeries {
   int64_t units = 0;
@@ -28,4 +28,4 @@ AllocateSeries MeasureAllocates(emulator::KubeletEmulator& kubelet, const std::s
                                 const std::vector<emulator::DeviceView>& devices, int64_t units,
                                 int calls, int warmup);
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "e2e/latency.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 int DecodeWaitStatus(int status) {
@@ -93,4 +93,4 @@ StopOutcome ChildProcess::Stop(std::chrono::milliseconds grace) {
   return outcome;
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

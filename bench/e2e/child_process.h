@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 
 // How a stopped child ended.
 struct StopOutcome {
@@ -53,4 +53,4 @@ class ChildProcess {
   std::optional<StopOutcome> stopped_;
 };
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

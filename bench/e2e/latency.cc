@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace tee::bench {
+namespace teedp::bench {
 
 std::optional<double> Percentile(std::vector<double> samples, double p) {
   if (samples.empty()) return std::nullopt;
@@ -28,4 +28,4 @@ double ToMicros(Clock::duration duration) {
   return std::chrono::duration<double, std::micro>(duration).count();
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-namespace tee::bench {
+namespace teedp::bench {
 
 using Clock = std::chrono::steady_clock;
 
@@ -22,4 +22,4 @@ std::optional<double> Median(std::vector<double> samples);
 double ToMillis(Clock::duration duration);
 double ToMicros(Clock::duration duration);
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

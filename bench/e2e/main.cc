@@ -22,7 +22,7 @@
 #include "e2e/report.h"
 #include "e2e/run_once.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 std::string CpuModel() {
@@ -104,6 +104,6 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
-}  // namespace tee::bench
+}  // namespace teedp::bench
 
-int main(int argc, char** argv) { return tee::bench::Main(argc, argv); }
+int main(int argc, char** argv) { return teedp::bench::Main(argc, argv); }

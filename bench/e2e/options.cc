@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "common/byte_size.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
@@ -104,4 +104,4 @@ std::variant<BenchOptions, int> ParseCommandLine(int argc, char** argv,
   return options;
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 
 inline constexpr const char* kDefaultSizes = "8GiB,64GiB,180GiB,512GiB,1TiB";
 inline constexpr int kExitUsage = 2;
@@ -26,7 +26,7 @@ struct BenchOptions {
   bool verbose = false;
 };
 
-// Parses "8GiB,64GiB" (sizes as tee::ParseByteSize takes them, comma-separated). Each size must
+// Parses "8GiB,64GiB" (sizes as teedp::ParseByteSize takes them, comma-separated). Each size must
 // give both NUMA nodes at least one whole MiB unit, split into two multiples of 4 KiB (a multiple
 // of 8 KiB) and stay within the simulator's 256 TiB per node. InvalidArgument naming the element.
 absl::StatusOr<std::vector<uint64_t>> ParseSizeList(std::string_view text);
@@ -37,4 +37,4 @@ absl::StatusOr<std::vector<uint64_t>> ParseSizeList(std::string_view text);
 std::variant<BenchOptions, int> ParseCommandLine(int argc, char** argv,
                                                  const std::string& default_binary);
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "hw/simulated_node.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 // Short, because the plugin's and the kubelet's unix socket paths live below it.
@@ -136,4 +136,4 @@ std::string PluginRunner::LogTail(size_t max_bytes) const {
   return log.size() > max_bytes ? log.substr(log.size() - max_bytes) : log;
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -19,7 +19,7 @@
 #include "e2e/latency.h"
 #include "kubelet_emulator.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 
 inline constexpr const char* kEpcResource = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
 
@@ -61,4 +61,4 @@ class PluginRunner {
   std::unique_ptr<ChildProcess> plugin_;
 };
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

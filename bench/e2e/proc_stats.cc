@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 // The number after "<key>:" in a /proc status file (its unit, if any, is left to the caller);
@@ -79,4 +79,4 @@ absl::StatusOr<ThreadSwitches> ReadThreadSwitches(pid_t pid) {
   return total;
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 
 struct ResidentMemory {
   uint64_t total_bytes = 0;  // VmRSS
@@ -36,4 +36,4 @@ struct ThreadSwitches {
 // NotFound when the process is gone; a thread ending while it is read is skipped.
 absl::StatusOr<ThreadSwitches> ReadThreadSwitches(pid_t pid);
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -11,7 +11,7 @@
 #include "common/byte_size.h"
 #include "e2e/latency.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
@@ -197,4 +197,4 @@ int PrintNotes(std::ostream& out, const std::vector<SizeReport>& sizes) {
   return failed;
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

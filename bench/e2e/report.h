@@ -9,7 +9,7 @@
 
 #include "e2e/run_once.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 
 // All runs of one EPC size.
 struct SizeReport {
@@ -28,4 +28,4 @@ void PrintWakeupTable(std::ostream& out, const std::vector<SizeReport>& sizes);
 // failed (did not complete every step).
 int PrintNotes(std::ostream& out, const std::vector<SizeReport>& sizes);
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

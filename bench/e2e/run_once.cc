@@ -10,7 +10,7 @@
 #include "e2e/plugin_runner.h"
 #include "e2e/proc_stats.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 namespace {
 
 constexpr std::chrono::milliseconds kStepTimeout{30000};
@@ -153,4 +153,4 @@ RunResult RunOnce(const RunSettings& settings) {
   return result;
 }
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

@@ -15,7 +15,7 @@
 #include "e2e/allocate_load.h"
 #include "e2e/child_process.h"
 
-namespace tee::bench {
+namespace teedp::bench {
 
 struct RunSettings {
   std::string binary;
@@ -55,4 +55,4 @@ inline constexpr int kAllocatesBeforeRss = 10000;
 // Never throws and never exits: whatever fails is described in RunResult::failure.
 RunResult RunOnce(const RunSettings& settings);
 
-}  // namespace tee::bench
+}  // namespace teedp::bench

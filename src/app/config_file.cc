@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
@@ -110,4 +110,4 @@ absl::Status ApplyConfigText(CLI::App& app, const std::string& text, const std::
   return absl::OkStatus();
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 // A config file larger than this is refused (a real one is a few hundred bytes).
 inline constexpr size_t kMaxConfigFileBytes = 1 << 20;
@@ -28,4 +28,4 @@ absl::Status ApplyConfigFile(CLI::App& app, const std::string& path,
 absl::Status ApplyConfigText(CLI::App& app, const std::string& text, const std::string& path,
                              const std::set<std::string>& refused);
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 using ::testing::HasSubstr;
@@ -116,4 +116,4 @@ TEST_F(ConfigFileTest, AMissingFileIsNotFoundByName) {
 }
 
 }  // namespace
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "kubelet/service_counters.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 using observe::MetricsText;
@@ -153,4 +153,4 @@ void WriteDaemonMetrics(MetricsText& text, const std::vector<ResourceMetricsView
   WriteCallFamilies(text, resources);
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -14,7 +14,7 @@
 #include "observe/prometheus_text.h"
 #include "resources/epc_plan.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 // One served resource as the metrics see it.
 struct ResourceMetricsView {
@@ -32,4 +32,4 @@ void WriteBuildInfo(observe::MetricsText& text, std::string_view version,
 void WriteDaemonMetrics(observe::MetricsText& text,
                         const std::vector<ResourceMetricsView>& resources);
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -9,7 +9,7 @@
 #include "observe/listen_address.h"
 #include "observe/logging.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 void AddLimitFlag(CLI::App& app, const std::string& flag, const std::string& env, uint32_t* limit,
@@ -238,4 +238,4 @@ absl::StatusOr<std::unique_ptr<hw::CpuidSource>> OpenCpuidSource(const DaemonOpt
   return std::move(source).value();
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

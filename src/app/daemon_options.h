@@ -15,7 +15,7 @@
 #include "kubeapi/in_cluster_config.h"
 #include "resources/profile.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 inline constexpr const char* kDefaultPluginDir = "/var/lib/kubelet/device-plugins";
 inline constexpr const char* kDefaultCdiDir = "/var/run/cdi";
@@ -70,4 +70,4 @@ absl::Status ValidateOptions(const DaemonOptions& options);
 // The CPUID source the options ask for: the dump file, or the CPU itself.
 absl::StatusOr<std::unique_ptr<hw::CpuidSource>> OpenCpuidSource(const DaemonOptions& options);
 
-}  // namespace tee::app
+}  // namespace teedp::app

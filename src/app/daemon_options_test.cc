@@ -7,7 +7,7 @@
 
 #include "app/config_file.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 // Parses `args` (after "serve") the way serve does: flags, then empty environment values.
@@ -109,4 +109,4 @@ TEST(ObserveFlagsTest, BadValuesAreRefusedNamingTheFlag) {
 }
 
 }  // namespace
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -18,7 +18,7 @@
 #include "kubelet_emulator.h"
 #include "observe/logging.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 constexpr std::chrono::milliseconds kWait{10000};
@@ -118,4 +118,4 @@ int RunDemo(int argc, char** argv) {
   return exit_code;
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

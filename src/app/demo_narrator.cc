@@ -5,7 +5,7 @@
 
 #include "app/subcommands.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 void DemoNarrator::Step(const std::string& title) {
   std::cout << "\n[" << ++step_ << "] " << title << "\n" << std::flush;
@@ -38,4 +38,4 @@ std::string DemoNarrator::Since(std::chrono::steady_clock::time_point start) {
   return text;
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <string>
 
-namespace tee::app {
+namespace teedp::app {
 
 class DemoNarrator {
  public:
@@ -28,4 +28,4 @@ class DemoNarrator {
   std::atomic<int> failures_{0};
 };
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 constexpr std::chrono::milliseconds kWait{10000};
@@ -115,4 +115,4 @@ void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const st
                                      : second.status().ToString());
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -9,9 +9,9 @@
 #include "app/demo_narrator.h"
 #include "kubelet_emulator.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const std::string& resource,
                  int64_t pod_units);
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -14,7 +14,7 @@
 #include "resources/epc_plan.h"
 #include "resources/profile.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 nlohmann::json PlanJson(const resources::EpcPlan& plan) {
@@ -124,4 +124,4 @@ int RunDetect(int argc, char** argv) {
   return inventory.SgxUsable() ? kExitOk : kExitFailure;
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

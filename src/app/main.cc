@@ -10,7 +10,7 @@ namespace {
 
 void PrintUsage(std::ostream& out) {
   out << "usage: tee-device-plugin <subcommand> [flags]\n\nsubcommands:\n";
-  for (const tee::app::Subcommand& subcommand : tee::app::Subcommands()) {
+  for (const teedp::app::Subcommand& subcommand : teedp::app::Subcommands()) {
     out << "  " << subcommand.name
         << std::string(10 - std::string_view(subcommand.name).size(), ' ') << subcommand.description
         << "\n";
@@ -23,27 +23,27 @@ void PrintUsage(std::ostream& out) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     PrintUsage(std::cerr);
-    return tee::app::kExitUsage;
+    return teedp::app::kExitUsage;
   }
   std::string_view name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
-    return tee::app::kExitOk;
+    return teedp::app::kExitOk;
   }
-  const tee::app::Subcommand* subcommand = tee::app::FindSubcommand(name);
+  const teedp::app::Subcommand* subcommand = teedp::app::FindSubcommand(name);
   if (subcommand == nullptr) {
     std::cerr << "tee-device-plugin: unknown subcommand '" << name << "'";
-    if (auto nearest = tee::app::NearestSubcommand(name)) {
+    if (auto nearest = teedp::app::NearestSubcommand(name)) {
       std::cerr << "; did you mean '" << *nearest << "'?";
     }
     std::cerr << "\n\n";
     PrintUsage(std::cerr);
-    return tee::app::kExitUsage;
+    return teedp::app::kExitUsage;
   }
   try {
     return subcommand->run(argc - 1, argv + 1);
   } catch (const std::exception& error) {
     std::cerr << "tee-device-plugin " << name << ": fatal: " << error.what() << "\n";
-    return tee::app::kExitFailure;
+    return teedp::app::kExitFailure;
   }
 }

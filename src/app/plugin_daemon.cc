@@ -17,7 +17,7 @@
 #include "observe/logging.h"
 #include "resources/cdi_spec.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 constexpr std::chrono::milliseconds kShutdownGrace{200};
@@ -272,4 +272,4 @@ void PluginDaemon::Reprobe() {
   }
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -26,7 +26,7 @@
 #include "observe/node_labels.h"
 #include "observe/pod_resources.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 class PluginDaemon {
  public:
@@ -100,4 +100,4 @@ std::string CappedWarning(const hw::Inventory& inventory, const resources::EpcPl
 // read them from a signalfd. Call first thing in main, before gRPC starts threads.
 void BlockTerminationSignals();
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -11,7 +11,7 @@
 #include "observe/logging.h"
 #include "tee_build_info.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 // How long /healthz waits for the event loop to run a posted task.
@@ -19,7 +19,7 @@ constexpr absl::Duration kLoopProbeTimeout = absl::Seconds(1);
 
 // A posted task's completion, shared with the task so a late run touches nothing freed.
 struct LoopProbe {
-  tee::Mutex mutex;
+  teedp::Mutex mutex;
   bool ran ABSL_GUARDED_BY(mutex) = false;
 };
 
@@ -61,11 +61,11 @@ std::string PluginDaemon::RenderMetrics() {
 observe::ProbeResult PluginDaemon::CheckLive() const {
   auto probe = std::make_shared<LoopProbe>();
   loop_->Post([probe] {
-    tee::MutexLock lock(&probe->mutex);
+    teedp::MutexLock lock(&probe->mutex);
     probe->ran = true;
   });
   auto ran = [&probe]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(probe->mutex) { return probe->ran; };
-  tee::MutexLock lock(&probe->mutex);
+  teedp::MutexLock lock(&probe->mutex);
   if (probe->mutex.AwaitWithTimeout(ran, kLoopProbeTimeout)) return {true, ""};
   return {false, absl::StrCat("the event loop did not run a task within ",
                               absl::FormatDuration(kLoopProbeTimeout))};
@@ -103,4 +103,4 @@ void PluginDaemon::RemoveNodeLabels() {
   }
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

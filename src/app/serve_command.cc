@@ -8,7 +8,7 @@
 #include "app/subcommands.h"
 #include "observe/logging.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 int RunServe(int argc, char** argv) {
   // Before anything starts a thread, so every thread inherits the mask and signalfd sees them.
@@ -47,4 +47,4 @@ int RunServe(int argc, char** argv) {
   return kExitOk;
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -4,7 +4,7 @@
 #include "app/subcommands.h"
 #include "hw/simulated_node.h"
 
-namespace tee::app {
+namespace teedp::app {
 
 int RunSimulate(int argc, char** argv) {
   std::string out;
@@ -32,4 +32,4 @@ int RunSimulate(int argc, char** argv) {
   return kExitOk;
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <vector>
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 constexpr Subcommand kSubcommands[] = {
@@ -68,4 +68,4 @@ std::optional<int> ParseFlags(CLI::App& app, int argc, char** argv) {
   return std::nullopt;
 }
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace tee::app {
+namespace teedp::app {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
@@ -34,4 +34,4 @@ int RunDetect(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
 
-}  // namespace tee::app
+}  // namespace teedp::app

@@ -4,7 +4,7 @@
 
 #include "app/daemon_options.h"
 
-namespace tee::app {
+namespace teedp::app {
 namespace {
 
 TEST(SubcommandsTest, FindsEveryListedSubcommand) {
@@ -51,4 +51,4 @@ TEST(DaemonOptionsTest, FlagsReadTheirEnvironmentVariables) {
 }
 
 }  // namespace
-}  // namespace tee::app
+}  // namespace teedp::app

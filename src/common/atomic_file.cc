@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace tee {
+namespace teedp {
 namespace {
 
 absl::Status Failed(const std::string& what, const std::string& path, int error) {
@@ -41,4 +41,4 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view conte
   return absl::OkStatus();
 }
 
-}  // namespace tee
+}  // namespace teedp

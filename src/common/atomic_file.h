@@ -8,11 +8,11 @@
 
 #include "absl/status/status.h"
 
-namespace tee {
+namespace teedp {
 
 // Writes `content` to a temporary file next to `path`, flushes it and renames it onto `path`.
 // The directory must exist. Unavailable naming the path and the system error on failure; the
 // temporary file is removed then.
 absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
 
-}  // namespace tee
+}  // namespace teedp

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace tee {
+namespace teedp {
 namespace {
 
 using ::testing::HasSubstr;
@@ -59,4 +59,4 @@ TEST_F(AtomicFileTest, ADirectoryInTheWayIsNamedAndNothingIsLeftBehind) {
 }
 
 }  // namespace
-}  // namespace tee
+}  // namespace teedp

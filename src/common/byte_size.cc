@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace tee {
+namespace teedp {
 namespace {
 
 struct Unit {
@@ -77,4 +77,4 @@ std::string FormatByteSize(uint64_t bytes) {
   return absl::StrCat(tenths / 10, ".", tenths % 10, " ", unit_name);
 }
 
-}  // namespace tee
+}  // namespace teedp

@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee {
+namespace teedp {
 
 // Parses a non-negative decimal integer with an optional binary suffix: Ki, Mi, Gi, Ti, Pi, Ei,
 // each optionally followed by "B", or "B" alone, or nothing (bytes). One optional space may sit
@@ -24,4 +24,4 @@ absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
 // rounded, so a ".0" ending means "close to, not exactly".
 std::string FormatByteSize(uint64_t bytes);
 
-}  // namespace tee
+}  // namespace teedp

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tee {
+namespace teedp {
 namespace {
 
 using ::testing::HasSubstr;
@@ -88,4 +88,4 @@ TEST(FormatByteSizeTest, WholeValuesRoundTripThroughParse) {
 }
 
 }  // namespace
-}  // namespace tee
+}  // namespace teedp

@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace tee {
+namespace teedp {
 namespace {
 
 absl::Status ErrnoStatus(const char* what) {
@@ -102,7 +102,7 @@ void EventLoop::ArmTimerFd() {
 
 void EventLoop::Post(Callback fn) {
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     posted_.push_back(std::move(fn));
   }
   uint64_t one = 1;
@@ -111,7 +111,7 @@ void EventLoop::Post(Callback fn) {
 
 void EventLoop::Quit() {
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     quit_ = true;
   }
   uint64_t one = 1;
@@ -121,7 +121,7 @@ void EventLoop::Quit() {
 void EventLoop::DrainPosted() {
   std::deque<Callback> batch;
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     batch.swap(posted_);
   }
   for (auto& fn : batch) fn();
@@ -142,7 +142,7 @@ void EventLoop::Run() {
   epoll_event events[kMaxEvents];
   while (true) {
     {
-      tee::MutexLock lock(&mutex_);
+      teedp::MutexLock lock(&mutex_);
       if (quit_) return;
     }
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, -1);
@@ -163,4 +163,4 @@ void EventLoop::Run() {
   }
 }
 
-}  // namespace tee
+}  // namespace teedp

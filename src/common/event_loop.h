@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "common/mutex.h"
 
-namespace tee {
+namespace teedp {
 
 class EventLoop {
  public:
@@ -59,9 +59,9 @@ class EventLoop {
   std::map<std::pair<std::chrono::steady_clock::time_point, TimerId>, Callback> timers_;
   TimerId next_timer_id_ = 1;
 
-  tee::Mutex mutex_;
+  teedp::Mutex mutex_;
   std::deque<Callback> posted_ ABSL_GUARDED_BY(mutex_);
   bool quit_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
-}  // namespace tee
+}  // namespace teedp

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace tee {
+namespace teedp {
 namespace {
 
 using std::chrono::milliseconds;
@@ -88,4 +88,4 @@ TEST(EventLoopTest, RunReturnsAtOnceWhenAlreadyQuit) {
 }
 
 }  // namespace
-}  // namespace tee
+}  // namespace teedp

@@ -13,7 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 
-namespace tee {
+namespace teedp {
 
 class ABSL_LOCKABLE Mutex {
  public:
@@ -61,4 +61,4 @@ class ABSL_SCOPED_LOCKABLE MutexLock {
   Mutex* mutex_;
 };
 
-}  // namespace tee
+}  // namespace teedp

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-namespace tee {
+namespace teedp {
 namespace {
 
 TEST(MutexTest, GuardsCountersAcrossThreads) {
@@ -50,4 +50,4 @@ TEST(MutexTest, AwaitWithTimeoutGivesUpAndReportsFalse) {
 }
 
 }  // namespace
-}  // namespace tee
+}  // namespace teedp

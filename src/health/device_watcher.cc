@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "hw/guest_devices.h"
 
-namespace tee::health {
+namespace teedp::health {
 namespace {
 
 // Entries appearing, vanishing or being renamed. Not IN_CLOSE_WRITE or IN_ATTRIB on /dev: every
@@ -97,4 +97,4 @@ bool DeviceWatcher::ReadEvents() {
   return changed;
 }
 
-}  // namespace tee::health
+}  // namespace teedp::health

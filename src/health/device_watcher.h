@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "hw/host_root.h"
 
-namespace tee::health {
+namespace teedp::health {
 
 class DeviceWatcher {
  public:
@@ -35,4 +35,4 @@ class DeviceWatcher {
   std::map<std::string, int> watches_;  // host path -> watch descriptor
 };
 
-}  // namespace tee::health
+}  // namespace teedp::health

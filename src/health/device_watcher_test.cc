@@ -11,7 +11,7 @@
 #include "common/mutex.h"
 #include "hw/testing_temp_dir.h"
 
-namespace tee::health {
+namespace teedp::health {
 namespace {
 
 class DeviceWatcherTest : public ::testing::Test {
@@ -76,20 +76,20 @@ TEST_F(DeviceWatcherTest, SysfsValuesRewrittenOrRemovedWake) {
 TEST_F(DeviceWatcherTest, WakesTheEventLoopForEachChange) {
   auto loop = EventLoop::Create();
   ASSERT_TRUE(loop.ok()) << loop.status();
-  tee::Mutex mutex;
+  teedp::Mutex mutex;
   int wakeups = 0;
   ASSERT_TRUE((*loop)
                   ->Watch(watcher_->fd(),
                           [&] {
                             if (!watcher_->ReadEvents()) return;
-                            tee::MutexLock lock(&mutex);
+                            teedp::MutexLock lock(&mutex);
                             ++wakeups;
                           })
                   .ok());
   std::thread thread([&] { (*loop)->Run(); });
   for (int i = 0; i < 20; ++i) {
     const int before = [&] {
-      tee::MutexLock lock(&mutex);
+      teedp::MutexLock lock(&mutex);
       return wakeups;
     }();
     if (i % 2 == 0) {
@@ -101,7 +101,7 @@ TEST_F(DeviceWatcherTest, WakesTheEventLoopForEachChange) {
     bool woke = false;
     while (!woke && std::chrono::steady_clock::now() < deadline) {
       {
-        tee::MutexLock lock(&mutex);
+        teedp::MutexLock lock(&mutex);
         woke = wakeups > before;
       }
       if (!woke) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -113,4 +113,4 @@ TEST_F(DeviceWatcherTest, WakesTheEventLoopForEachChange) {
 }
 
 }  // namespace
-}  // namespace tee::health
+}  // namespace teedp::health

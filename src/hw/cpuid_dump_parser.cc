@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -184,4 +184,4 @@ absl::StatusOr<CpuidTable> ParseCpuidDump(std::string_view text) {
   return table;
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

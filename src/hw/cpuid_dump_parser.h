@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "hw/cpuid_source.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 // Reads the registers of the FIRST logical CPU in `text`; the format is recognised line by line.
 //  - AIDA64/InstLatx64: `CPUID 00000012: 00000001-00000000-00000000-0000241F [SL 00] [...]`.
@@ -24,4 +24,4 @@ namespace tee::hw {
 // nothing parses. Runs in time linear in the input and accepts any bytes, including NUL.
 absl::StatusOr<CpuidTable> ParseCpuidDump(std::string_view text);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

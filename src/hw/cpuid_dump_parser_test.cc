@@ -8,7 +8,7 @@
 
 #include "hw/testing_temp_dir.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::HasSubstr;
@@ -173,4 +173,4 @@ TEST(LoadCpuidDumpTest, ErrorsNameTheFile) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -10,7 +10,7 @@
 #include "hw/cpuid_dump_parser.h"
 #include "hw/host_root.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 // A dump is a text file of at most a few hundred KiB; the limit only stops a wrong path (a disk
@@ -56,4 +56,4 @@ absl::StatusOr<std::unique_ptr<CpuidSource>> LoadCpuidDump(const std::string& pa
   return std::make_unique<TableCpuidSource>(*std::move(table));
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 struct CpuidRegs {
   uint32_t eax = 0;
@@ -54,4 +54,4 @@ class TableCpuidSource final : public CpuidSource {
 // line: NotFound/PermissionDenied when unreadable, InvalidArgument when no register line parses.
 absl::StatusOr<std::unique_ptr<CpuidSource>> LoadCpuidDump(const std::string& path);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -73,4 +73,4 @@ absl::StatusOr<uint64_t> ParseSysfsU64(std::string_view text, std::string_view w
   return value;
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

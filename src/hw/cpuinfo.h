@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "hw/inventory.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 // Reads the first "flags<whitespace>: ..." line of /proc/cpuinfo text and looks for the exact
 // tokens `sgx` and `sgx_lc`. Without such a line, returns readable = false (nothing known).
@@ -20,4 +20,4 @@ KernelSgxFlags ParseCpuinfoFlags(std::string_view cpuinfo);
 // for an empty value, a sign, non-digits or a value above 2^64-1.
 absl::StatusOr<uint64_t> ParseSysfsU64(std::string_view text, std::string_view what);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::HasSubstr;
@@ -70,4 +70,4 @@ TEST(ParseSysfsU64Test, CutsLongValuesInMessages) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -1,6 +1,6 @@
 #include "hw/guest_devices.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 std::string_view GuestTeeName(GuestTee tee) {
   switch (tee) {
@@ -51,4 +51,4 @@ std::vector<GuestDevice> ProbeGuestDevices(const HostRoot& root) {
   return found;
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

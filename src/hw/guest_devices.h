@@ -13,7 +13,7 @@
 
 #include "hw/host_root.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 enum class GuestTee : uint8_t { kTdx, kSevSnp, kTpm, kTsmReport };
 inline constexpr std::array<GuestTee, 4> kGuestTees = {GuestTee::kTdx, GuestTee::kSevSnp,
@@ -37,4 +37,4 @@ struct GuestDevice {
 // non-directory file (simulated hosts use plain files); tsm-report must be a directory.
 std::vector<GuestDevice> ProbeGuestDevices(const HostRoot& root);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

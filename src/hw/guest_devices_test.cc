@@ -7,7 +7,7 @@
 
 #include "hw/testing_temp_dir.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::ElementsAre;
@@ -57,4 +57,4 @@ TEST(GuestTeeNameTest, NamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

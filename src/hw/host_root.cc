@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 absl::Status ErrnoStatus(int err, std::string_view host_path) {
@@ -33,8 +33,7 @@ absl::Status ErrnoStatus(int err, std::string_view host_path) {
   }
 }
 
-// Closes a FILE on every return path. (stdio rather than open(2): <fcntl.h> declares a
-// function named tee, which clashes with our namespace.)
+// Closes a FILE on every return path.
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
@@ -151,4 +150,4 @@ std::vector<std::string> HostRoot::ListDirectory(std::string_view host_path) con
   return names;
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 class HostRoot {
  public:
@@ -46,4 +46,4 @@ class HostRoot {
   std::string prefix_;  // without trailing slash; empty for "/"
 };
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

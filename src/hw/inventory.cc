@@ -12,7 +12,7 @@
 #include "hw/sgx_cpuid.h"
 #include "hw/sgx_devices.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 constexpr char kNodeDir[] = "/sys/devices/system/node";
@@ -251,4 +251,4 @@ Inventory ProbeInventory(const HostRoot& root, const CpuidSource& cpuid) {
   return inv;
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

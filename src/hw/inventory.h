@@ -12,7 +12,7 @@
 #include "hw/guest_devices.h"
 #include "hw/host_root.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 // One EPC section as CPUID leaf 0x12 (sub-leaf >= 2) reports it.
 struct EpcSection {
@@ -108,4 +108,4 @@ struct Inventory {
 // Reads everything once. Never fails: unreadable or absurd inputs become problems or notes.
 Inventory ProbeInventory(const HostRoot& root, const CpuidSource& cpuid);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

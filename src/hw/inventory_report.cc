@@ -6,7 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "common/byte_size.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 // Neither CPUID sections nor sysfs give a size (a dump without leaf 0x12 sub-leaves): say
@@ -145,4 +145,4 @@ nlohmann::json InventoryJson(const Inventory& inv) {
   };
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -8,7 +8,7 @@
 
 #include "hw/inventory.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 // A multi-line report ending in "SGX usable: yes" or "SGX usable: no" followed by one
 // "  - <problem>" line per problem, then notes as "  note: <note>".
@@ -30,4 +30,4 @@ nlohmann::json InventoryJson(const Inventory& inventory);
 // "no_sgx", "disabled", "unknown" or "sections".
 const char* EpcCpuidStateName(EpcCpuidState state);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::EndsWith;
@@ -76,9 +76,9 @@ TEST(InventoryJsonTest, StableKeys) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 TEST(RenderInventoryTextTest, GuestInterfacesAreListedOrNone) {
@@ -107,4 +107,4 @@ TEST(RenderInventoryTextTest, UnknownEpcSizeIsUnknownNotZero) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -10,7 +10,7 @@
 #include "hw/simulated_node.h"
 #include "hw/testing_temp_dir.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::AllOf;
@@ -218,9 +218,9 @@ TEST(InventoryTest, DriverNames) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 TEST(ProbeInventoryTest, OneBadSysfsNodeFallsBackToTheWholeCpuidTotal) {
@@ -253,9 +253,9 @@ TEST(ProbeInventoryTest, OneSysfsFileMissingWhileOthersHaveItFallsBackToTheCpuid
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 TEST(ProbeInventoryTest, AbsoluteSymlinksResolveInsideTheHostRoot) {
@@ -282,4 +282,4 @@ TEST(ProbeInventoryTest, AbsoluteSymlinksResolveInsideTheHostRoot) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

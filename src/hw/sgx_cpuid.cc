@@ -1,7 +1,7 @@
 // Decoding of CPUID leaves 7 and 0x12 for SGX (Intel SDM vol. 3D, "Enumeration of SGX").
 #include "hw/sgx_cpuid.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 constexpr uint32_t kSectionTypeMask = 0xF;
@@ -82,4 +82,4 @@ SgxCpuid DecodeSgxCpuid(const CpuidSource& source) {
   return out;
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -8,7 +8,7 @@
 #include "hw/cpuid_source.h"
 #include "hw/inventory.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 inline constexpr uint32_t kSgxLeaf = 0x12;
 // The kernel reads at most 8 EPC sections (sub-leaves 2..9); so do we.
@@ -22,4 +22,4 @@ inline constexpr int kMaxEpcSections = 8;
 // but no sub-leaf 2); else kSections. Never fails: missing leaves read as "not known".
 SgxCpuid DecodeSgxCpuid(const CpuidSource& source);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -9,7 +9,7 @@
 
 #include "hw/cpuid_dump_parser.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::ElementsAre;
@@ -231,4 +231,4 @@ TEST(DecodeSgxCpuidTest, NativeSourceDecodesWithoutCrashing) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <optional>
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 // The host path a symlink points at, resolved relative to the link's directory.
@@ -59,4 +59,4 @@ SgxDevices ProbeSgxDevices(const HostRoot& root) {
   return devices;
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

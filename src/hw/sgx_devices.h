@@ -12,7 +12,7 @@
 #include "hw/host_root.h"
 #include "hw/inventory.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 // The order of Inventory::device_nodes. The last two are Intel's DCAP driver 1.22 and older,
 // whose enclave node is the character device /dev/sgx itself (on newer DCAP /dev/sgx is a
@@ -37,4 +37,4 @@ struct SgxDevices {
 // else none. A symlink whose target is missing does not count as existing.
 SgxDevices ProbeSgxDevices(const HostRoot& root);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

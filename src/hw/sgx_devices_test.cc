@@ -8,7 +8,7 @@
 
 #include "hw/testing_temp_dir.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::ElementsAre;
@@ -97,9 +97,9 @@ TEST(HostRootTest, ReadsBoundedFilesAndNamesTheHostPath) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 TEST(ProbeSgxDevicesTest, FlatNameThatPointsAtARealDcapNodeIsDcap) {
@@ -110,4 +110,4 @@ TEST(ProbeSgxDevicesTest, FlatNameThatPointsAtARealDcapNodeIsDcap) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -12,7 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "common/byte_size.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 std::string S(std::string_view s) { return std::string(s); }
@@ -253,4 +253,4 @@ absl::Status WriteSimulatedNode(const std::string& dir, const SimulatedNode& nod
   return WriteFile(root / "cpuid.txt", SimulatedCpuidDump(node));
 }
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

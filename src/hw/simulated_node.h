@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "hw/inventory.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 
 struct SimulatedNode {
   // EPC per NUMA node; one CPUID EPC section each. 1 to 8 nodes, each a multiple of 4 KiB and
@@ -52,4 +52,4 @@ std::string SimulatedCpuidDump(const SimulatedNode& node);
 // naming the path that could not be written.
 absl::Status WriteSimulatedNode(const std::string& dir, const SimulatedNode& node);
 
-}  // namespace tee::hw
+}  // namespace teedp::hw

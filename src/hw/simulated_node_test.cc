@@ -12,7 +12,7 @@
 #include "hw/sgx_cpuid.h"
 #include "hw/testing_temp_dir.h"
 
-namespace tee::hw {
+namespace teedp::hw {
 namespace {
 
 using ::testing::HasSubstr;
@@ -179,4 +179,4 @@ TEST(WriteSimulatedNodeTest, ReportsAPathItCannotWrite) {
 }
 
 }  // namespace
-}  // namespace tee::hw
+}  // namespace teedp::hw

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-namespace tee::hw::testing {
+namespace teedp::hw::testing {
 
 class TempDir {
  public:
@@ -46,4 +46,4 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace tee::hw::testing
+}  // namespace teedp::hw::testing

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 // Control bytes would break log lines; the API server's own messages never need them.
@@ -74,4 +74,4 @@ absl::Status StatusFromApiAnswer(int http_status, std::string_view body,
   return absl::UnknownError(what);
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

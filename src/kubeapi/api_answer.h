@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 // What a call was, for error messages.
 struct ApiCallContext {
@@ -35,4 +35,4 @@ std::string ApiErrorMessage(std::string_view body);
 absl::Status StatusFromApiAnswer(int http_status, std::string_view body,
                                  const ApiCallContext& context);
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

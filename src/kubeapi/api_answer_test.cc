@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 using ::testing::AllOf;
@@ -76,4 +76,4 @@ TEST(ApiAnswerTest, OtherCodesMapByWhetherARetryCanHelp) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

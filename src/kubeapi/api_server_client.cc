@@ -1,6 +1,7 @@
 // HTTPS to the API server through cpp-httplib, with OpenSSL's verdicts turned into messages.
 #include "kubeapi/api_server_client.h"
 
+#include <httplib.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -10,12 +11,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "common/httplib.h"  // not <httplib.h>: see its comment
 #include "common/status_macros.h"
 #include "kubeapi/sigpipe_guard.h"
 #include "kubeapi/tls_verification.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 // httplib takes timeouts as seconds plus microseconds.
@@ -149,4 +149,4 @@ absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const
   return answer;
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -12,7 +12,7 @@
 #include "absl/time/time.h"
 #include "kubeapi/in_cluster_config.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 struct ApiRequest {
   std::string method = "GET";
@@ -49,4 +49,4 @@ class ApiServerClient {
   absl::Duration timeout_;
 };
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -6,10 +6,10 @@
 #include "hw/testing_temp_dir.h"
 #include "kubeapi/testing_api_server.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
-using tee::hw::testing::TempDir;
+using teedp::hw::testing::TempDir;
 using ::testing::AllOf;
 using testing::CannedAnswer;
 using testing::FakeApiServer;
@@ -187,4 +187,4 @@ TEST_F(ApiServerClientTest, UnreadableTokenOrCaFailsBeforeConnecting) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -7,7 +7,7 @@
 #include "common/status_macros.h"
 #include "kubeapi/in_cluster_config.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 constexpr absl::Duration kFirstBackoff = absl::Seconds(1);
@@ -34,25 +34,25 @@ CapacityPublisher::CapacityPublisher(std::unique_ptr<NodeCapacityPatcher> patche
 
 CapacityPublisher::~CapacityPublisher() {
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     stopping_ = true;
   }
   worker_.join();
 }
 
 void CapacityPublisher::Request() {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   requested_ = true;
 }
 
 uint64_t CapacityPublisher::applied() const {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   return applied_;
 }
 
 void CapacityPublisher::Work() {
   absl::Duration backoff = kFirstBackoff;
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   while (true) {
     // Sleeps until asked; waits with a deadline only while a failed attempt awaits its retry.
     mutex_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return requested_ || stopping_; });
@@ -93,4 +93,4 @@ bool CapacityPublisher::ApplyOnce() {
   return true;
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

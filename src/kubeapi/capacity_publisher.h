@@ -17,7 +17,7 @@
 #include "common/mutex.h"
 #include "kubeapi/node_capacity_patcher.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 class CapacityPublisher {
  public:
@@ -43,7 +43,7 @@ class CapacityPublisher {
   std::unique_ptr<NodeCapacityPatcher> patcher_;
   const std::string resource_name_;
   const uint64_t bytes_;
-  mutable tee::Mutex mutex_;
+  mutable teedp::Mutex mutex_;
   bool requested_ ABSL_GUARDED_BY(mutex_) = true;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   uint64_t applied_ ABSL_GUARDED_BY(mutex_) = 0;
@@ -51,4 +51,4 @@ class CapacityPublisher {
   std::thread worker_;
 };
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

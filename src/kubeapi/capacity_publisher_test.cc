@@ -6,7 +6,7 @@
 
 #include "kubeapi/testing_api_server.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 using testing::FakeApiServer;
@@ -75,4 +75,4 @@ TEST_F(CapacityPublisherTest, RetriesAfterAFailureAndStopsPromptly) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

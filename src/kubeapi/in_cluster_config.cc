@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 constexpr size_t kMaxTokenBytes = 64 * 1024;
@@ -195,4 +195,4 @@ absl::StatusOr<std::string> NodeNameFromEnvironment(const EnvironmentLookup& env
   return *name;
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

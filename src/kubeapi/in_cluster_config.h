@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 // Where the kubelet mounts a pod's service-account token and the cluster's CA.
 inline constexpr char kServiceAccountDir[] = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -72,4 +72,4 @@ absl::Status CheckCaFile(const std::string& ca_file);
 absl::StatusOr<std::string> NodeNameFromEnvironment(
     const EnvironmentLookup& environment, const std::string& variable = kNodeNameVariable);
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

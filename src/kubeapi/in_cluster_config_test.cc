@@ -7,10 +7,10 @@
 
 #include "hw/testing_temp_dir.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
-using tee::hw::testing::TempDir;
+using teedp::hw::testing::TempDir;
 using ::testing::HasSubstr;
 
 constexpr char kPem[] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -139,4 +139,4 @@ TEST(NodeNameTest, NamesThatCannotBeNodesAreRefused) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

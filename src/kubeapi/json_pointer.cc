@@ -1,7 +1,7 @@
 // RFC 6901 escaping for JSON patch paths.
 #include "kubeapi/json_pointer.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 std::string EscapeJsonPointerToken(std::string_view token) {
   std::string escaped;
@@ -22,4 +22,4 @@ std::string CapacityPointer(std::string_view resource_name) {
   return "/status/capacity/" + EscapeJsonPointerToken(resource_name);
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

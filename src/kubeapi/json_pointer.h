@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 // Escapes one reference token: "~" becomes "~0" and "/" becomes "~1" (in that order, so a "/"
 // never turns into "~01"). Every other byte is kept.
@@ -16,4 +16,4 @@ std::string EscapeJsonPointerToken(std::string_view token);
 // "sgx.intel.com/epc" -> "/status/capacity/sgx.intel.com~1epc".
 std::string CapacityPointer(std::string_view resource_name);
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 TEST(JsonPointerTest, EscapesSlashAndTilde) {
@@ -25,4 +25,4 @@ TEST(JsonPointerTest, CapacityPointerNamesTheStatusCapacityMember) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -9,7 +9,7 @@
 #include "kubeapi/node_status_json.h"
 #include "kubeapi/quantity.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 constexpr char kJsonPatch[] = "application/json-patch+json";
@@ -75,4 +75,4 @@ absl::StatusOr<CapacityChange> NodeCapacityPatcher::RemoveCapacity(
   return CapacityChange::kPatched;
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "kubeapi/api_server_client.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 enum class CapacityChange {
   kUnchanged,  // the Node already had this value; nothing was sent
@@ -56,4 +56,4 @@ class NodeCapacityPatcher {
   std::string node_name_;
 };
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -5,7 +5,7 @@
 
 #include "kubeapi/testing_api_server.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 using ::testing::AllOf;
@@ -143,4 +143,4 @@ TEST_F(NodeCapacityPatcherTest, RemoveCapacityRemovesOnlyWhatIsThere) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

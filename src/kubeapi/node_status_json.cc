@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "kubeapi/json_pointer.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 // dump() with `replace` so bytes that are not UTF-8 cannot throw.
@@ -53,4 +53,4 @@ absl::StatusOr<std::optional<std::string>> CapacityFromNodeJson(std::string_view
   return value->get<std::string>();
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

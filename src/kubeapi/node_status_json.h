@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 // [{"op":"add","path":"/status/capacity/<escaped name>","value":"<value>"}]. "add" on an
 // existing member replaces it, so the same patch both creates and updates the capacity.
@@ -25,4 +25,4 @@ std::string CapacityRemovePatch(std::string_view resource_name);
 absl::StatusOr<std::optional<std::string>> CapacityFromNodeJson(std::string_view body,
                                                                 std::string_view resource_name);
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 TEST(NodeStatusJsonTest, AddPatchIsTheExactRfc6902Body) {
@@ -48,4 +48,4 @@ TEST(NodeStatusJsonTest, MalformedAnswersAreInvalidArgument) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -4,7 +4,7 @@
 #include <array>
 #include <limits>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
@@ -74,4 +74,4 @@ std::optional<uint64_t> QuantityToInteger(std::string_view quantity) {
   return std::nullopt;
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

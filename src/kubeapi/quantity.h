@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 // Returns the whole number a quantity stands for, or nullopt when it is not a non-negative whole
 // number this function can read: a sign other than "+", a fraction, a milli suffix ("1500m"), an
@@ -17,4 +17,4 @@ namespace tee::kubeapi {
 // nullopt means "cannot compare", never "zero".
 std::optional<uint64_t> QuantityToInteger(std::string_view quantity);
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 TEST(QuantityTest, ReadsPlainAndSuffixedWholeNumbers) {
@@ -31,4 +31,4 @@ TEST(QuantityTest, ZeroWithAnyExponentIsZero) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

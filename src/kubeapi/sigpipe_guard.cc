@@ -5,7 +5,7 @@
 
 #include <ctime>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 bool SigpipePending() {
@@ -36,4 +36,4 @@ ScopedSigpipeBlock::~ScopedSigpipeBlock() {
   pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

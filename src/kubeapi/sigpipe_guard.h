@@ -6,7 +6,7 @@
 
 #include <signal.h>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 class ScopedSigpipeBlock {
  public:
@@ -21,4 +21,4 @@ class ScopedSigpipeBlock {
   bool was_pending_ = false;  // a SIGPIPE pending before us is not ours to discard
 };
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 bool SigpipeBlocked() {
@@ -46,4 +46,4 @@ TEST(ScopedSigpipeBlockTest, KeepsAnOuterBlock) {
 }
 
 }  // namespace
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

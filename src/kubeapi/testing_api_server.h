@@ -6,6 +6,7 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -20,13 +21,12 @@
 #include <thread>
 #include <vector>
 
-#include "common/httplib.h"  // not <httplib.h>: see its comment
 #include "common/mutex.h"
 #include "hw/testing_temp_dir.h"
 #include "kubeapi/api_server_client.h"
 #include "kubeapi/testing_pki.h"
 
-namespace tee::kubeapi::testing {
+namespace teedp::kubeapi::testing {
 
 struct RecordedRequest {
   std::string method, path, content_type, authorization, host, body;
@@ -225,4 +225,4 @@ class ClientFiles {
   hw::testing::TempDir dir_;
 };
 
-}  // namespace tee::kubeapi::testing
+}  // namespace teedp::kubeapi::testing

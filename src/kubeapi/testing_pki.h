@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace tee::kubeapi::testing {
+namespace teedp::kubeapi::testing {
 
 struct X509Free {
   void operator()(X509* cert) const { X509_free(cert); }
@@ -98,4 +98,4 @@ struct TestPki {
   }
 };
 
-}  // namespace tee::kubeapi::testing
+}  // namespace teedp::kubeapi::testing

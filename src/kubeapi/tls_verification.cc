@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 namespace {
 
 thread_local int recorded_verify_error = X509_V_OK;
@@ -61,4 +61,4 @@ int TakeVerifyError() {
   return error;
 }
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

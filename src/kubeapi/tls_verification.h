@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 
-namespace tee::kubeapi {
+namespace teedp::kubeapi {
 
 // Makes `context` trust only the certificates in `ca_file` (no system store), require a peer
 // certificate that chains to them, and require it to name `host` (an IPv4/IPv6 address is matched
@@ -26,4 +26,4 @@ absl::Status RequireVerifiedPeer(SSL_CTX* context, const std::string& ca_file,
 // resets the record.
 int TakeVerifyError();
 
-}  // namespace tee::kubeapi
+}  // namespace teedp::kubeapi

@@ -7,7 +7,7 @@
 #include "resources/device_id.h"
 #include "resources/unit_selection.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 absl::Status InRequest(const char* what, int index, const absl::Status& status) {
@@ -78,4 +78,4 @@ absl::Status HandlePreferredAllocation(const resources::EpcPlan& plan,
   return absl::OkStatus();
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

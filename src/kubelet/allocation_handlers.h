@@ -7,7 +7,7 @@
 #include "deviceplugin/v1beta1/api.pb.h"
 #include "resources/epc_plan.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 // Fills one container response per container request. InvalidArgument naming the container
 // request and the bad ID when an ID is unknown or repeated, or a request is empty.
@@ -19,4 +19,4 @@ absl::Status HandlePreferredAllocation(const resources::EpcPlan& plan,
                                        const v1beta1::PreferredAllocationRequest& request,
                                        v1beta1::PreferredAllocationResponse* response);
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -5,7 +5,7 @@
 #include "kubelet/device_list_encoder.h"
 #include "resources/device_list_size.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 resources::EpcPlan TwoNodePlan() {
@@ -81,9 +81,9 @@ TEST(DeviceListEncoderTest, EveryUnitWithHealthAndNumaNode) {
 }
 
 }  // namespace
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 // The plan's own size arithmetic must match what protobuf really encodes, byte for byte.
@@ -116,4 +116,4 @@ TEST(DeviceListEncoderTest, PlannedSizeMatchesTheEncodingExactly) {
 }
 
 }  // namespace
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

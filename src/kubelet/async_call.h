@@ -13,7 +13,7 @@
 #include "kubelet/service_counters.h"
 #include "kubelet/snapshot_store.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 // Every method through the async API; ListAndWatch raw, so streams write the snapshot's
 // pre-serialized bytes and no message is re-encoded.
@@ -53,19 +53,19 @@ class QueueGate {
   // Runs `start` (which must not block) unless the gate is closed; returns whether it ran.
   template <typename Start>
   bool StartIfOpen(Start&& start) {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     if (!open_) return false;
     start();
     return true;
   }
   // From now on StartIfOpen runs nothing; returns once no start is running.
   void Close() {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     open_ = false;
   }
 
  private:
-  tee::Mutex mutex_;
+  teedp::Mutex mutex_;
   bool open_ ABSL_GUARDED_BY(mutex_) = true;
 };
 
@@ -78,4 +78,4 @@ struct CallEnvironment {
   ServiceCounters* counters = nullptr;
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

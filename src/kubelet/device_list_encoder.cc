@@ -5,7 +5,7 @@
 #include "resources/device_id.h"
 #include "resources/device_list_size.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 // Field tags of the v1beta1 messages involved (field number << 3 | 2: length-delimited).
@@ -81,4 +81,4 @@ v1beta1::ListAndWatchResponse EncodeDeviceList(const resources::EpcPlan& plan) {
   return response;
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

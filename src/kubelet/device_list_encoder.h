@@ -10,7 +10,7 @@
 #include "deviceplugin/v1beta1/api.pb.h"
 #include "resources/epc_plan.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 inline constexpr const char* kHealthy = "Healthy";
 inline constexpr const char* kUnhealthy = "Unhealthy";
@@ -23,4 +23,4 @@ std::string EncodeDeviceListBytes(const resources::EpcPlan& plan);
 // encoder is tested against, and a readable form for tools.
 v1beta1::ListAndWatchResponse EncodeDeviceList(const resources::EpcPlan& plan);
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

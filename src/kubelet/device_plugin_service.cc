@@ -5,7 +5,7 @@
 #include "kubelet/status_conversion.h"
 #include "kubelet/unary_call.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 struct GetDevicePluginOptionsMethod {
@@ -77,4 +77,4 @@ void DevicePluginService::Listen(grpc::ServerCompletionQueue* queue, QueueGate* 
   UnaryCall<PreStartContainerMethod>::Listen(environment);
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

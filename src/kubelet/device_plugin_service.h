@@ -14,7 +14,7 @@
 #include "kubelet/service_counters.h"
 #include "kubelet/snapshot_store.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 class DevicePluginService {
  public:
@@ -40,4 +40,4 @@ class DevicePluginService {
 // The options this plugin registers with and reports: preferred allocation on, no pre-start.
 v1beta1::DevicePluginOptions PluginOptions();
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -13,7 +13,7 @@
 #include "kubelet/plugin_server.h"
 #include "kubelet/snapshot_store.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 std::shared_ptr<const resources::EpcPlan> MakePlan(uint32_t units, bool healthy) {
@@ -231,4 +231,4 @@ TEST_F(ServiceTest, SecondServerOnALiveSocketIsRefused) {
 }
 
 }  // namespace
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

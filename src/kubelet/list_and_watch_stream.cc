@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 void ListAndWatchStream::Listen(const CallEnvironment& environment) {
   auto* stream = new ListAndWatchStream(environment);
@@ -33,7 +33,7 @@ void ListAndWatchStream::OnRequested(bool ok) {
   opened_ = std::chrono::steady_clock::now();
   environment_.counters->RecordStreamOpened();
   std::shared_ptr<const PluginSnapshot> first = environment_.store->AddWatcher(this);
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   started_ = true;
   // A publish may have raced in between; send whichever is newer.
   if (pending_ != nullptr && pending_->version > first->version) first = std::move(pending_);
@@ -42,7 +42,7 @@ void ListAndWatchStream::OnRequested(bool ok) {
 }
 
 void ListAndWatchStream::OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   if (finished_) return;
   if (!started_ || in_flight_ != nullptr) {
     pending_ = std::move(snapshot);  // only the latest matters: each list is complete
@@ -64,7 +64,7 @@ void ListAndWatchStream::StartWriteLocked(std::shared_ptr<const PluginSnapshot> 
 void ListAndWatchStream::OnWriteDone(bool ok) {
   bool releasable = false;
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     in_flight_.reset();
     if (!ok) {
       FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "ListAndWatch write failed"),
@@ -93,7 +93,7 @@ void ListAndWatchStream::FinishLocked(const grpc::Status& status, bool send) {
 void ListAndWatchStream::OnFinishSent(bool /*ok*/) {
   bool releasable = false;
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     finish_in_flight_ = false;
     releasable = ReleasableLocked();
   }
@@ -106,7 +106,7 @@ void ListAndWatchStream::OnDone(bool /*ok*/) {
   environment_.store->RemoveWatcher(this);
   bool releasable = false;
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     done_ = true;
     FinishLocked(grpc::Status::CANCELLED, /*send=*/false);  // no-op when it ended already
     releasable = ReleasableLocked();
@@ -123,4 +123,4 @@ void ListAndWatchStream::Release() {
   delete this;
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -17,7 +17,7 @@
 #include "kubelet/async_call.h"
 #include "kubelet/snapshot_store.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 class ListAndWatchStream final : public SnapshotStore::Watcher {
  public:
@@ -53,7 +53,7 @@ class ListAndWatchStream final : public SnapshotStore::Watcher {
   MemberTag<ListAndWatchStream, &ListAndWatchStream::OnDone> done_tag_;
   std::chrono::steady_clock::time_point opened_;
 
-  tee::Mutex mutex_;
+  teedp::Mutex mutex_;
   // The message being written lives in this snapshot; held until its write completes.
   std::shared_ptr<const PluginSnapshot> in_flight_ ABSL_GUARDED_BY(mutex_);
   std::shared_ptr<const PluginSnapshot> pending_ ABSL_GUARDED_BY(mutex_);
@@ -64,4 +64,4 @@ class ListAndWatchStream final : public SnapshotStore::Watcher {
   bool done_ ABSL_GUARDED_BY(mutex_) = false;  // gRPC reported the call over
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "kubelet/registration_client.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 absl::StatusOr<std::unique_ptr<PluginDirWatcher>> PluginDirWatcher::Create(
     std::string directory, std::string own_socket_name) {
@@ -58,4 +58,4 @@ PluginDirEvents PluginDirWatcher::ReadEvents() {
   return events;
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

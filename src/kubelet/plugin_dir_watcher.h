@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 struct PluginDirEvents {
   bool kubelet_socket_created = false;  // kubelet.sock created or moved in: a kubelet (re)started
@@ -43,4 +43,4 @@ class PluginDirWatcher {
   std::string own_socket_name_;
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

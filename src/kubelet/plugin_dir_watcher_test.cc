@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 class PluginDirWatcherTest : public ::testing::Test {
@@ -61,4 +61,4 @@ TEST(PluginDirWatcherCreateTest, MissingDirectoryIsNotFoundNamingIt) {
 }
 
 }  // namespace
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 // Short first: the kubelet binds kubelet.sock a moment before it listens on it.
@@ -245,4 +245,4 @@ bool PluginEndpoint::Shutdown(std::chrono::milliseconds grace) {
   return false;
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -22,7 +22,7 @@
 #include "kubelet/registration_client.h"
 #include "kubelet/snapshot_store.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 // "example.com/sgx_epc_mem_in_MiB" -> "sgx_epc_mem_in_MiB.sock".
 std::string SocketNameFor(const std::string& resource_name);
@@ -99,4 +99,4 @@ class PluginEndpoint {
   std::atomic<uint64_t> kubelet_restarts_{0};
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

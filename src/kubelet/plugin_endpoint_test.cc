@@ -20,7 +20,7 @@
 
 #include "kubelet_emulator.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 constexpr const char* kResource = "example.com/epc";
@@ -199,4 +199,4 @@ TEST_F(PluginEndpointTest, ReplacedDirectoryIsFollowed) {
 }
 
 }  // namespace
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -14,7 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 bool StatSocket(const std::string& path, struct stat* out) {
@@ -142,4 +142,4 @@ void PluginServer::Shutdown(std::chrono::milliseconds grace) {
   server_.reset();
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -17,7 +17,7 @@
 #include "kubelet/device_plugin_service.h"
 #include "kubelet/snapshot_store.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 // A pod may ask for hundreds of thousands of units, each ID a few bytes plus framing.
 inline constexpr int kMaxReceiveBytes = 256 * 1024 * 1024;
@@ -67,4 +67,4 @@ class PluginServer {
 // True when something accepts connections on the unix socket at `path`.
 bool SocketAnswers(const std::string& path);
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -6,7 +6,7 @@
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
 #include "kubelet/device_plugin_service.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 struct RegistrationClient::Call {
   grpc::ClientContext context;
@@ -29,7 +29,7 @@ RegistrationClient::RegistrationClient() = default;
 
 RegistrationClient::~RegistrationClient() {
   CancelAll();
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   auto none_left = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return in_flight_.empty(); };
   mutex_.Await(none_left);
   finished_.clear();
@@ -50,7 +50,7 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
   call->stub = v1beta1::Registration::NewStub(grpc::CreateCustomChannel(
       "unix://" + kubelet_socket, grpc::InsecureChannelCredentials(), arguments));
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     in_flight_.insert(call);
   }
   call->stub->async()->Register(
@@ -67,7 +67,7 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
 
 void RegistrationClient::Finished(Call* call) {
   // Not deleted here: tearing down a channel inside its own callback can deadlock in gRPC.
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   in_flight_.erase(call);
   finished_.emplace_back(call);
 }
@@ -75,14 +75,14 @@ void RegistrationClient::Finished(Call* call) {
 void RegistrationClient::ReleaseFinished() {
   std::vector<std::unique_ptr<Call>> finished;
   {
-    tee::MutexLock lock(&mutex_);
+    teedp::MutexLock lock(&mutex_);
     finished.swap(finished_);
   }
 }
 
 void RegistrationClient::CancelAll() {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   for (Call* call : in_flight_) call->context.TryCancel();
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -16,7 +16,7 @@
 #include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 inline constexpr const char* kApiVersion = "v1beta1";
 inline constexpr const char* kKubeletSocketName = "kubelet.sock";
@@ -50,9 +50,9 @@ class RegistrationClient {
   struct Call;
   void Finished(Call* call);
 
-  tee::Mutex mutex_;
+  teedp::Mutex mutex_;
   std::set<Call*> in_flight_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::unique_ptr<Call>> finished_ ABSL_GUARDED_BY(mutex_);
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 size_t BucketOf(std::chrono::nanoseconds elapsed) {
@@ -81,4 +81,4 @@ RpcCounts ServiceCounters::Read(Rpc rpc) const {
   return out;
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 enum class Rpc : uint8_t {
   kGetDevicePluginOptions,
@@ -68,4 +68,4 @@ class ServiceCounters {
   std::atomic<uint64_t> streams_closed_{0};
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -5,7 +5,7 @@
 
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 using std::chrono::microseconds;
@@ -64,4 +64,4 @@ TEST(ServiceCountersTest, NamesAreTheServiceDefinitionsMethods) {
 }
 
 }  // namespace
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -4,7 +4,7 @@
 
 #include "kubelet/device_list_encoder.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 std::shared_ptr<const PluginSnapshot> MakeSnapshot(uint64_t version,
                                                    std::shared_ptr<const resources::EpcPlan> plan) {
@@ -24,36 +24,36 @@ SnapshotStore::SnapshotStore(std::shared_ptr<const PluginSnapshot> initial)
 SnapshotStore::~SnapshotStore() = default;
 
 std::shared_ptr<const PluginSnapshot> SnapshotStore::Current() const {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   return current_;
 }
 
 void SnapshotStore::Publish(std::shared_ptr<const PluginSnapshot> snapshot) {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   current_ = std::move(snapshot);
   for (Watcher* watcher : watchers_) watcher->OnSnapshot(current_);
 }
 
 std::shared_ptr<const PluginSnapshot> SnapshotStore::AddWatcher(Watcher* watcher) {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   watchers_.insert(watcher);
   return current_;
 }
 
 void SnapshotStore::RemoveWatcher(Watcher* watcher) {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   watchers_.erase(watcher);
 }
 
 bool SnapshotStore::WaitForNoWatchers(absl::Duration timeout) {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   auto none_left = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return watchers_.empty(); };
   return mutex_.AwaitWithTimeout(none_left, timeout);
 }
 
 size_t SnapshotStore::WatcherCount() const {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   return watchers_.size();
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -17,7 +17,7 @@
 #include "deviceplugin/v1beta1/api.pb.h"
 #include "resources/epc_plan.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 struct PluginSnapshot {
   uint64_t version = 0;
@@ -56,9 +56,9 @@ class SnapshotStore {
   size_t WatcherCount() const;
 
  private:
-  mutable tee::Mutex mutex_;
+  mutable teedp::Mutex mutex_;
   std::shared_ptr<const PluginSnapshot> current_ ABSL_GUARDED_BY(mutex_);
   std::set<Watcher*> watchers_ ABSL_GUARDED_BY(mutex_);
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -9,7 +9,7 @@
 
 #include "kubelet/device_list_encoder.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 namespace {
 
 std::shared_ptr<const PluginSnapshot> Snapshot(uint64_t version, uint32_t units) {
@@ -85,4 +85,4 @@ TEST(SnapshotStoreTest, WaitForNoWatchersTimesOutWhileOneRemains) {
 }
 
 }  // namespace
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -2,11 +2,11 @@
 
 #include <string>
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -6,9 +6,9 @@
 
 #include "absl/status/status.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 // Same code and message; codes map one to one (both follow google.rpc.Code).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

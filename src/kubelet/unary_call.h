@@ -10,7 +10,7 @@
 
 #include "kubelet/async_call.h"
 
-namespace tee::kubelet {
+namespace teedp::kubelet {
 
 // `Method` provides: Request, Response, kRpc (the Rpc counted), kRequest (the service's
 // Request<Name> member) and
@@ -68,4 +68,4 @@ class UnaryCall final {
   MemberTag<UnaryCall, &UnaryCall::OnFinished> finished_tag_;
 };
 
-}  // namespace tee::kubelet
+}  // namespace teedp::kubelet

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 constexpr size_t kMaxHostLength = 253;  // the longest DNS name
@@ -76,4 +76,4 @@ std::string FormatListenAddress(const ListenAddress& address) {
   return absl::StrCat(address.host, ":", address.port);
 }
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

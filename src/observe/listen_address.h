@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 
 struct ListenAddress {
   std::string host;  // "" = every interface; an IPv6 literal is kept without brackets
@@ -23,4 +23,4 @@ absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text);
 // "host:port", with brackets around an IPv6 host ("[::1]:9464"); ":port" for every interface.
 std::string FormatListenAddress(const ListenAddress& address);
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 TEST(ListenAddressTest, AcceptsTheUsualForms) {
@@ -49,4 +49,4 @@ TEST(ListenAddressTest, RefusesOverlongHosts) {
 }
 
 }  // namespace
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 thread_local std::vector<LogField> current_fields;
@@ -160,4 +160,4 @@ absl::Status SetUpLogging(std::string_view level, std::string_view format) {
   return absl::OkStatus();
 }
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -17,7 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 
 enum class LogFormat { kText, kJson };
 // "text" or "json"; InvalidArgument naming the value otherwise.
@@ -54,4 +54,4 @@ class LogFields {
 // U+0000-U+001F escaped, invalid UTF-8 replaced by U+FFFD), appended to `out`.
 void AppendJsonEscaped(std::string_view text, std::string& out);
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

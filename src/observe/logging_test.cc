@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 // Logs through the real formatter into a string.
@@ -99,4 +99,4 @@ TEST(LoggingTest, RefusesUnknownLevelsAndFormats) {
 }
 
 }  // namespace
-}  // namespace tee::observe
+}  // namespace teedp::observe

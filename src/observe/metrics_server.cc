@@ -1,5 +1,6 @@
 #include "observe/metrics_server.h"
 
+#include <httplib.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,10 +11,9 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "common/httplib.h"
 #include "observe/prometheus_text.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 // Two workers: a slow scrape never holds up a probe, and nothing more is needed. httplib's default
@@ -140,4 +140,4 @@ std::string MetricsServer::url() const {
   return absl::StrCat("http://", FormatListenAddress({host_, port_}));
 }
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

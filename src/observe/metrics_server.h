@@ -18,7 +18,7 @@ namespace httplib {
 class Server;
 }
 
-namespace tee::observe {
+namespace teedp::observe {
 
 // What a probe handler answers: ok gives 200 "ok", otherwise 503 with the reason.
 struct ProbeResult {
@@ -61,4 +61,4 @@ class MetricsServer {
   std::thread thread_;
 };
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

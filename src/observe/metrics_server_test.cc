@@ -1,13 +1,13 @@
 #include "observe/metrics_server.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <atomic>
 
-#include "common/httplib.h"
 #include "observe/prometheus_text.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 MetricsHandlers FixedHandlers(std::atomic<bool>* ready) {
@@ -84,4 +84,4 @@ TEST(MetricsServerTest, EveryInterfaceTakesIpv4Clients) {
 }
 
 }  // namespace
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/atomic_file.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 constexpr size_t kMaxLabelValue = 63;
@@ -91,4 +91,4 @@ absl::Status NodeLabelsFile::Remove() {
   return absl::OkStatus();
 }
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

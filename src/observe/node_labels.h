@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "hw/inventory.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 
 inline constexpr std::string_view kNodeLabelPrefix = "sgx.tee.dev/";
 inline constexpr std::string_view kNodeLabelsFileName = "tee-device-plugin";
@@ -53,4 +53,4 @@ class NodeLabelsFile {
   std::string written_;  // the content last written; "" when none
 };
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

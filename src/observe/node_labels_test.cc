@@ -9,7 +9,7 @@
 
 #include "hw/testing_temp_dir.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 hw::Inventory SgxNode() {
@@ -115,4 +115,4 @@ TEST(NodeLabelsFileTest, AMissingDirectoryIsAFailedPreconditionNamingIt) {
 }
 
 }  // namespace
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "podresources/v1/api.grpc.pb.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 
 namespace {
 
@@ -87,7 +87,7 @@ absl::StatusOr<v1::ListPodResourcesResponse> PodResourcesReader::Query() const {
 }
 
 PodUnitsReport PodResourcesReader::Read() {
-  tee::MutexLock lock(&mutex_);
+  teedp::MutexLock lock(&mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (report_.queries > 0 && now - refreshed_ < options_.cache_for) return report_;
   absl::StatusOr<v1::ListPodResourcesResponse> response = Query();
@@ -135,4 +135,4 @@ void WritePodUnitMetrics(MetricsText& text, const PodUnitsReport& report) {
   text.Sample({}, static_cast<double>(report.failures));
 }
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

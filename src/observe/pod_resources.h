@@ -19,7 +19,7 @@
 #include "observe/prometheus_text.h"
 #include "podresources/v1/api.pb.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 
 struct ContainerUnits {
   std::string pod_namespace;
@@ -70,7 +70,7 @@ class PodResourcesReader {
   absl::StatusOr<v1::ListPodResourcesResponse> Query() const;
 
   const Options options_;
-  tee::Mutex mutex_;
+  teedp::Mutex mutex_;
   PodUnitsReport report_ ABSL_GUARDED_BY(mutex_);
   std::chrono::steady_clock::time_point refreshed_ ABSL_GUARDED_BY(mutex_);
 };
@@ -79,4 +79,4 @@ class PodResourcesReader {
 // _pod_resources_queries_total, _pod_resources_query_failures_total, _pod_units_series_dropped.
 void WritePodUnitMetrics(MetricsText& text, const PodUnitsReport& report);
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -5,7 +5,7 @@
 
 #include <ostream>
 
-namespace tee::observe {
+namespace teedp::observe {
 
 void PrintTo(const ContainerUnits& c, std::ostream* out) {
   *out << c.pod_namespace << "/" << c.pod << "/" << c.container << " " << c.resource << "="
@@ -160,4 +160,4 @@ TEST(PodResourcesTest, MetricsCarryBoundedLabels) {
 }
 
 }  // namespace
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 std::string_view TypeName(MetricType type) {
@@ -96,4 +96,4 @@ void MetricsText::Line(std::string_view suffix, const MetricLabels& labels, doub
   absl::StrAppend(&text_, " ", FormatMetricValue(value), "\n");
 }
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace tee::observe {
+namespace teedp::observe {
 
 inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -48,4 +48,4 @@ std::string FormatMetricValue(double value);
 // `value` escaped for a label value: backslash, double quote and newline.
 std::string EscapeLabelValue(std::string_view value);
 
-}  // namespace tee::observe
+}  // namespace teedp::observe

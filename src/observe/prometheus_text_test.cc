@@ -5,7 +5,7 @@
 #include <array>
 #include <limits>
 
-namespace tee::observe {
+namespace teedp::observe {
 namespace {
 
 TEST(PrometheusTextTest, CounterAndGaugeFamiliesWithEscapedLabels) {
@@ -53,4 +53,4 @@ TEST(PrometheusTextTest, ValuesUseTheShortestExactText) {
 }
 
 }  // namespace
-}  // namespace tee::observe
+}  // namespace teedp::observe

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 nlohmann::json EditsJson(const ContainerEdits& edits) {
@@ -48,4 +48,4 @@ nlohmann::json BuildCdiSpec(const std::vector<std::pair<std::string, ContainerEd
   return {{"cdiVersion", kCdiVersion}, {"kind", kCdiKind}, {"devices", std::move(devices)}};
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -12,7 +12,7 @@
 
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 // The CDI kind (vendor/class) of every device this plugin describes.
 inline constexpr std::string_view kCdiKind = "tee.dev/resource";
@@ -31,4 +31,4 @@ std::string QualifiedCdiName(std::string_view resource_name);
 // permissions, bind mounts ("rw" or "ro"), env as NAME=value. Order follows the input.
 nlohmann::json BuildCdiSpec(const std::vector<std::pair<std::string, ContainerEdits>>& resources);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -4,7 +4,7 @@
 
 #include <regex>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 TEST(CdiSpecTest, DeviceNamesAreValidCdiNames) {
@@ -45,4 +45,4 @@ TEST(CdiSpecTest, CarriesTheSameEditsAsAPlainAnswer) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -6,7 +6,7 @@
 
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr std::string_view kVepcNode = "/dev/sgx_vepc";
@@ -94,4 +94,4 @@ ContainerEdits PlanContainerEdits(const hw::Inventory& inventory) {
   return edits;
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

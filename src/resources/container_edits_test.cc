@@ -5,7 +5,7 @@
 
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 using ::testing::ElementsAre;
@@ -108,4 +108,4 @@ TEST(PlanContainerEditsTest, OrderDoesNotDependOnProbeOrder) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

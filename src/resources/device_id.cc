@@ -3,7 +3,7 @@
 #include <array>
 #include <limits>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr std::string_view kDigits = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -87,4 +87,4 @@ std::string QuoteForMessage(std::string_view text, size_t max_chars) {
 
 std::string QuoteIdForMessage(std::string_view id) { return QuoteForMessage(id, kIdMessageChars); }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace tee::resources {
+namespace teedp::resources {
 
 std::string EpcDeviceId(uint32_t index);
 // Appends the ID to `out` without a temporary (used on the ListAndWatch hot path).
@@ -31,4 +31,4 @@ std::string QuoteIdForMessage(std::string_view id);
 // untrusted strings (resource names, paths) in error messages.
 std::string QuoteForMessage(std::string_view text, size_t max_chars);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr uint32_t kMax = std::numeric_limits<uint32_t>::max();
@@ -123,4 +123,4 @@ TEST(QuoteForMessageTest, HonoursTheGivenBound) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr uint64_t kHealthyBytes = 7;    // "Healthy"
@@ -104,4 +104,4 @@ std::vector<UnitBlock> FitBlocks(const std::vector<UnitBlock>& full, bool has_to
   return Proportional(full, all, low);
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -10,7 +10,7 @@
 
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 inline constexpr uint64_t kKubeletMaxMessageBytes = uint64_t{4} << 20;
 
@@ -25,4 +25,4 @@ uint64_t EncodedDeviceListBytes(const std::vector<UnitBlock>& blocks, bool has_t
 std::vector<UnitBlock> FitBlocks(const std::vector<UnitBlock>& full, bool has_topology,
                                  uint64_t limit = kKubeletMaxMessageBytes);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 uint64_t Units(const std::vector<UnitBlock>& blocks) {
@@ -69,9 +69,9 @@ TEST(DeviceListSizeTest, UnhealthyListsMustFitToo) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 // The figures the README quotes: the largest EPC listed whole at 1 MiB units.
@@ -86,4 +86,4 @@ TEST(DeviceListSizeTest, ReadmeFiguresForOneMibUnits) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

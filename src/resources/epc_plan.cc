@@ -8,7 +8,7 @@
 #include "common/status_macros.h"
 #include "resources/device_list_size.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr uint64_t kGiB = uint64_t{1} << 30;
@@ -114,4 +114,4 @@ absl::StatusOr<EpcPlan> PlanEpcDevices(const hw::Inventory& inventory, const Epc
   return plan;
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "hw/inventory.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 inline constexpr std::string_view kDefaultEpcResource = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
 inline constexpr uint64_t kMiB = uint64_t{1} << 20;
@@ -121,4 +121,4 @@ void AddAttestationEdits(const hw::Inventory& inventory, ContainerEdits* edits);
 // --host-root.
 std::string HostPathOf(const hw::Inventory& inventory, std::string_view path);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

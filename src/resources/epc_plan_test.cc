@@ -6,7 +6,7 @@
 
 #include "resources/device_list_size.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr uint64_t kGiB = uint64_t{1} << 30;
@@ -155,4 +155,4 @@ TEST(EpcPlanTest, NumaNodeOfWithManyBlocks) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -8,7 +8,7 @@
 #include "resources/device_id.h"
 #include "resources/unit_selection.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 using Words = std::span<const uint64_t>;
@@ -166,4 +166,4 @@ absl::StatusOr<std::vector<uint32_t>> PreferUnits(const EpcPlan& plan,
   return indices;
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

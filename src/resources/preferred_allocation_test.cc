@@ -5,7 +5,7 @@
 
 #include "resources/unit_selection.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 using ::testing::ElementsAre;
@@ -171,4 +171,4 @@ TEST(PreferUnitsTest, TwoHundredThousandUnits) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

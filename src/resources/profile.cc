@@ -6,7 +6,7 @@
 #include "common/status_macros.h"
 #include "resources/unit_name.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 absl::Status CheckEpcCountedOnce(const ProfileConfig& config) {
@@ -131,4 +131,4 @@ absl::StatusOr<EpcPlan> PlanResource(const hw::Inventory& inventory, const Resou
   return absl::InternalError(absl::StrCat("resource ", spec.resource_name, " has no kind"));
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

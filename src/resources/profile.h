@@ -17,7 +17,7 @@
 #include "resources/epc_plan.h"
 #include "resources/shared_device.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 enum class Profile : uint8_t { kAzure, kIntel, kAlibaba };
 
@@ -70,4 +70,4 @@ std::optional<std::string> EpcExtendedResource(const ProfileConfig& config);
 // The plan of one resource on a host.
 absl::StatusOr<EpcPlan> PlanResource(const hw::Inventory& inventory, const ResourceSpec& spec);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

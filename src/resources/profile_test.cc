@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 using ::testing::ElementsAre;
@@ -116,4 +116,4 @@ TEST(PlanResourceTest, PlansEachKind) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -3,7 +3,7 @@
 #include "resources/device_id.h"
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr size_t kMaxDomainLength = 253;
@@ -83,4 +83,4 @@ absl::Status ValidateResourceName(std::string_view name) {
                                                  std::string(problem)));
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -4,7 +4,7 @@
 
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 TEST(ValidateResourceNameTest, AcceptsExtendedResourceNames) {
@@ -78,4 +78,4 @@ TEST(ValidateResourceNameTest, MessageQuotesTheValue) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

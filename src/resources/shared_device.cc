@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 std::optional<hw::GuestTee> GuestTeeOf(SharedDevice device) {
@@ -157,4 +157,4 @@ absl::StatusOr<EpcPlan> PlanSharedDevice(const hw::Inventory& inventory,
   return plan;
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

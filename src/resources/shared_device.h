@@ -14,7 +14,7 @@
 #include "hw/inventory.h"
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 enum class SharedDevice : uint8_t { kSgxEnclave, kSgxProvision, kTdx, kSevSnp, kTpm, kTsmReport };
 
@@ -53,4 +53,4 @@ std::optional<std::string> SharedDevicePath(const hw::Inventory& inventory, Shar
 absl::StatusOr<EpcPlan> PlanSharedDevice(const hw::Inventory& inventory,
                                          const SharedDeviceConfig& config);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

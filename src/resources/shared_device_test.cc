@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 using ::testing::ElementsAre;
@@ -136,4 +136,4 @@ TEST(SharedDeviceTest, GuestTeesMapOntoTheirResources) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

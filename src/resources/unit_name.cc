@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/byte_size.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 bool EndsWithIgnoringCase(std::string_view text, std::string_view suffix) {
@@ -62,4 +62,4 @@ absl::Status CheckUnitMatchesName(std::string_view resource_name, uint64_t unit_
                    ") or the unit the name says"));
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

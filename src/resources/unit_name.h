@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 // The unit a resource name spells at its end ("..._in_MiB" -> 1 MiB, "..._2MiB" -> 2 MiB,
 // "..._GiB" -> 1 GiB; KiB and TiB likewise, case-insensitive), or nullopt for a name that names
@@ -19,4 +19,4 @@ std::optional<uint64_t> UnitNamedBy(std::string_view resource_name);
 // InvalidArgument naming both when the name spells a unit other than `unit_bytes`.
 absl::Status CheckUnitMatchesName(std::string_view resource_name, uint64_t unit_bytes);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
@@ -31,4 +31,4 @@ TEST(UnitNameTest, MismatchNamesBothAndSuggestsAName) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "resources/device_id.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 UnitSelection::UnitSelection(uint32_t unit_count)
     : unit_count_(unit_count), bits_((uint64_t{unit_count} + 63) / 64, 0) {}
@@ -63,4 +63,4 @@ absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan, const Unit
   return by_name;
 }
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

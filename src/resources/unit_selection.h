@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "resources/epc_plan.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 
 class UnitSelection {
  public:
@@ -59,4 +59,4 @@ absl::StatusOr<std::vector<uint32_t>> PreferUnits(const EpcPlan& plan,
                                                   const UnitSelection& available,
                                                   const UnitSelection& must_include, int64_t size);
 
-}  // namespace tee::resources
+}  // namespace teedp::resources

@@ -7,7 +7,7 @@
 
 #include "resources/device_id.h"
 
-namespace tee::resources {
+namespace teedp::resources {
 namespace {
 
 using ::testing::ElementsAre;
@@ -127,4 +127,4 @@ TEST(AllocateContainerTest, UnhealthyPlanFailsWithItsReason) {
 }
 
 }  // namespace
-}  // namespace tee::resources
+}  // namespace teedp::resources

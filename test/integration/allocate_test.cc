@@ -7,7 +7,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -162,4 +162,4 @@ TEST(AllocateTest, HundredThousandIdsInOneAllocate) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

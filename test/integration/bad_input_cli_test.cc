@@ -10,7 +10,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -122,4 +122,4 @@ TEST(BadInputCliTest, AbsurdCpuidEpcSizesAreCappedNotOverflowed) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

@@ -16,7 +16,7 @@
 #include "plugin_process.h"
 #include "raw_client.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -259,4 +259,4 @@ TEST(BadTrafficTest, PreferredAllocationEdgeCasesGetPreciseMessages) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

@@ -9,7 +9,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -113,4 +113,4 @@ TEST(CliTest, DemoRunsEveryStepAndExitsZero) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

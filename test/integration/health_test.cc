@@ -10,7 +10,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -159,4 +159,4 @@ TEST(HealthTest, AbsurdSysfsValuesNeverCrashAndNeverOvercount) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

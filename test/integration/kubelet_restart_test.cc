@@ -11,7 +11,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -122,4 +122,4 @@ TEST(KubeletRestartTest, PluginKilledAndRestartedKeepsIdsAndTheCheckpointValid) 
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

@@ -5,7 +5,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -40,4 +40,4 @@ TEST(LargeNodeUnitTest, AGibibyteUnitListsATebibyteNodeWhole) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

@@ -12,7 +12,7 @@
 #include "plugin_calls.h"
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -146,4 +146,4 @@ TEST(LoadTest, EightClientsAllocateWhileTheKubeletRestartsEverySecond) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

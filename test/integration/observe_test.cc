@@ -20,7 +20,7 @@
 #include "plugin_process.h"
 #include "pod_resources_server.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -275,4 +275,4 @@ TEST(ObserveTest, ABusyMetricsPortStopsTheStartNamingTheAddress) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

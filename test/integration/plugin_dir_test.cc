@@ -17,7 +17,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -226,4 +226,4 @@ TEST(PluginDirTest, StaleFilesInPlaceOfTheSocketAreTakenOver) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

@@ -1,6 +1,8 @@
 #include "plugin_process.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -13,9 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "common/httplib.h"
-
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 std::string ReadAll(const std::string& path) {
@@ -35,9 +35,9 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
   argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid == 0) {
-    // freopen, not open(2): <fcntl.h> declares a function named tee, our namespace.
-    if (std::freopen(out_path.c_str(), "w", stdout) == nullptr ||
-        std::freopen(err_path.c_str(), "w", stderr) == nullptr) {
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || err < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
       _exit(126);
     }
     if (run_as && (setgid(*run_as) != 0 || setuid(*run_as) != 0)) _exit(125);
@@ -256,4 +256,4 @@ std::vector<std::string> HealthyIds(const emulator::ResourceView& view, size_t c
   return ids;
 }
 
-}  // namespace tee::testing
+}  // namespace teedp::testing

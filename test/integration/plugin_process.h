@@ -16,7 +16,7 @@
 #include "hw/simulated_node.h"
 #include "kubelet_emulator.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 
 inline constexpr const char* kEpcResource = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
 inline constexpr const char* kEpcSocket = "sgx_epc_mem_in_MiB.sock";
@@ -138,4 +138,4 @@ v1beta1::AllocateRequest MakeAllocateRequest(const std::vector<std::vector<std::
 // The IDs of the first `count` healthy devices of a view.
 std::vector<std::string> HealthyIds(const emulator::ResourceView& view, size_t count);
 
-}  // namespace tee::testing
+}  // namespace teedp::testing

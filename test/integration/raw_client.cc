@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstring>
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 void PutBigEndian(std::string& out, uint64_t value, int bytes) {
@@ -114,4 +114,4 @@ bool RawClient::ClosedWithin(int timeout_ms) {
   return false;
 }
 
-}  // namespace tee::testing
+}  // namespace teedp::testing

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace tee::testing {
+namespace teedp::testing {
 
 inline constexpr const char* kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
@@ -46,4 +46,4 @@ class RawClient {
   int fd_ = -1;
 };
 
-}  // namespace tee::testing
+}  // namespace teedp::testing

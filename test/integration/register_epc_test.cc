@@ -13,7 +13,7 @@
 #include "kubeapi/testing_api_server.h"
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using kubeapi::testing::ClientFiles;
@@ -144,4 +144,4 @@ TEST_F(RegisterEpcTest, ACertificateFromAnotherCaIsLoggedAndTheDevicesKeepServin
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

@@ -9,7 +9,7 @@
 
 #include "plugin_process.h"
 
-namespace tee::testing {
+namespace teedp::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -130,4 +130,4 @@ TEST(ServeTest, RemovesAStaleSocketFileFromAnEarlierRun) {
 }
 
 }  // namespace
-}  // namespace tee::testing
+}  // namespace teedp::testing

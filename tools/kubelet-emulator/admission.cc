@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 std::vector<std::string> FreeHealthyIds(const std::vector<DeviceView>& devices,
                                         const std::set<std::string>& held) {
@@ -61,4 +61,4 @@ absl::Status CheckSingleContainerResponse(const v1beta1::AllocateResponse& respo
                                          " container responses for 1 request)"));
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -14,7 +14,7 @@
 #include "deviceplugin/v1beta1/api.pb.h"
 #include "kubelet_emulator.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 inline constexpr char kHealthy[] = "Healthy";
 
@@ -42,4 +42,4 @@ v1beta1::AllocateRequest MakeSingleContainerRequest(const std::vector<std::strin
 // OK when the response holds exactly one container response (the kubelet rejects anything else).
 absl::Status CheckSingleContainerResponse(const v1beta1::AllocateResponse& response);
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 using ::testing::ElementsAre;
@@ -56,4 +56,4 @@ TEST(AdmissionTest, RequestsCarryOneContainer) {
 }
 
 }  // namespace
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/atomic_file.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 constexpr int kFormatVersion = 1;
@@ -99,4 +99,4 @@ std::set<std::string> Checkpoint::IdSetFor(const std::string& resource_name) con
   return std::set<std::string>(ids.begin(), ids.end());
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

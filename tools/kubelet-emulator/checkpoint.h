@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 struct CheckpointEntry {
   std::string pod;
@@ -50,4 +50,4 @@ class Checkpoint {
   std::vector<CheckpointEntry> entries_;
 };
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -7,7 +7,7 @@
 
 #include "test_util.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 using ::testing::ElementsAre;
@@ -75,4 +75,4 @@ TEST(CheckpointTest, ForeignContentIsDataLoss) {
 }
 
 }  // namespace
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // a gRPC or I/O error
@@ -36,4 +36,4 @@ int RunServe(const ServeArgs& args, std::ostream& out, std::ostream& err);
 int RunList(const ListArgs& args, std::ostream& out, std::ostream& err);
 int RunAllocate(const AllocateArgs& args, std::ostream& out, std::ostream& err);
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

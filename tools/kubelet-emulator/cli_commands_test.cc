@@ -9,7 +9,7 @@
 #include "fake_device_plugin.h"
 #include "test_util.h"
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 namespace {
 
 using ::testing::HasSubstr;
@@ -59,4 +59,4 @@ TEST_F(CliTest, AllocateErrorsAndUsage) {
 }
 
 }  // namespace
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing

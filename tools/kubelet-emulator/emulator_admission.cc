@@ -3,14 +3,14 @@
 #include "admission.h"
 #include "emulator_impl.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 absl::StatusOr<std::vector<std::string>> KubeletEmulator::Impl::ChooseDevices(
     const std::string& name, int64_t count, bool& preferred_used) {
   std::vector<std::string> free_ids;
   bool offers_preferred = false;
   {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     auto it = resources_.find(name);
     if (it == resources_.end() || it->second.connection == nullptr) {
       return absl::NotFoundError(absl::StrCat("resource ", name, " is not registered"));
@@ -44,9 +44,9 @@ absl::StatusOr<AdmittedContainer> KubeletEmulator::Impl::AdmitContainer(
   if (count <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("count must be positive, got ", count));
   }
-  tee::MutexLock admission(&admission_mu_);
+  teedp::MutexLock admission(&admission_mu_);
   {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     if (checkpoint_.Find(pod, container, name) != nullptr) {
       return absl::AlreadyExistsError(
           absl::StrCat(pod, "/", container, " already holds devices of ", name));
@@ -64,7 +64,7 @@ absl::StatusOr<AdmittedContainer> KubeletEmulator::Impl::AdmitContainer(
   if (!response.ok()) return response.status();
   if (absl::Status status = CheckSingleContainerResponse(*response); !status.ok()) return status;
   admitted.response = response->container_responses(0);
-  tee::MutexLock lock(&mu_);
+  teedp::MutexLock lock(&mu_);
   CheckpointEntry entry{
       .pod = pod, .container = container, .resource_name = name, .device_ids = admitted.device_ids};
   // The NUMA nodes the plugin lists now, as the kubelet records them with the allocation.
@@ -77,15 +77,15 @@ absl::StatusOr<AdmittedContainer> KubeletEmulator::Impl::AdmitContainer(
 }
 
 void KubeletEmulator::Impl::RemovePod(const std::string& pod) {
-  tee::MutexLock lock(&mu_);
+  teedp::MutexLock lock(&mu_);
   checkpoint_.RemovePod(pod);
   // The in-memory record stays authoritative; a failed write shows on the next Save.
   checkpoint_.Save(checkpoint_path_).IgnoreError();
 }
 
 std::vector<std::string> KubeletEmulator::Impl::CheckpointedIds(const std::string& name) const {
-  tee::MutexLock lock(&mu_);
+  teedp::MutexLock lock(&mu_);
   return checkpoint_.IdsFor(name);
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

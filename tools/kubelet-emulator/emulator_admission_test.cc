@@ -4,7 +4,7 @@
 
 #include "emulator_fixture.h"
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -93,4 +93,4 @@ TEST_F(EmulatorTest, AdmitNeedsARegisteredPlugin) {
 }
 
 }  // namespace
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing

@@ -14,7 +14,7 @@
 #include "kubelet_emulator.h"
 #include "test_util.h"
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 
 inline constexpr std::chrono::milliseconds kWait{5000};
 
@@ -63,4 +63,4 @@ class EmulatorTest : public ::testing::Test {
   std::unique_ptr<KubeletEmulator> kubelet_;
 };
 
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing

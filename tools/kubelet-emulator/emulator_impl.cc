@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "registration_rules.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 KubeletEmulator::Impl::Impl(EmulatorOptions options, Checkpoint checkpoint)
     : options_(std::move(options)),
@@ -23,17 +23,17 @@ std::string KubeletEmulator::Impl::socket_path() const {
 }
 
 absl::Status KubeletEmulator::Impl::Serve() {
-  tee::MutexLock lock(&lifecycle_mu_);
+  teedp::MutexLock lock(&lifecycle_mu_);
   return ServeLocked();
 }
 
 void KubeletEmulator::Impl::Stop() {
-  tee::MutexLock lock(&lifecycle_mu_);
+  teedp::MutexLock lock(&lifecycle_mu_);
   StopLocked();
 }
 
 absl::Status KubeletEmulator::Impl::Restart() {
-  tee::MutexLock lock(&lifecycle_mu_);
+  teedp::MutexLock lock(&lifecycle_mu_);
   StopLocked();
   WipeDirectory();
   return ServeLocked();
@@ -55,7 +55,7 @@ void KubeletEmulator::Impl::StopLocked() {
   server_.reset();
   std::vector<std::unique_ptr<PluginConnection>> dropped;
   {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     for (auto& [name, state] : resources_) {
       if (state.connection != nullptr) dropped.push_back(std::move(state.connection));
       state.generation = 0;
@@ -99,7 +99,7 @@ absl::Status KubeletEmulator::Impl::Connect(const v1beta1::RegisterRequest& requ
   if (!connection.ok()) return connection.status();
   std::unique_ptr<PluginConnection> replaced;
   {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     ResourceState& state = resources_[name];
     ResourceView& view = state.view;
     view.resource_name = name;
@@ -126,4 +126,4 @@ void KubeletEmulator::Impl::Emit(const std::string& line) const {
   if (options_.on_event) options_.on_event(line);
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -16,7 +16,7 @@
 #include "plugin_connection.h"
 #include "registration_server.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 class KubeletEmulator::Impl {
  public:
@@ -81,16 +81,16 @@ class KubeletEmulator::Impl {
   const std::string checkpoint_path_;
   std::atomic<uint64_t> next_generation_{1};
 
-  tee::Mutex lifecycle_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  teedp::Mutex lifecycle_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   std::unique_ptr<RegistrationServer> server_ ABSL_GUARDED_BY(lifecycle_mu_);
 
   // The kubelet admits one pod at a time; this keeps two admissions from picking the same free
   // devices. Held across gRPC calls, unlike mu_.
-  tee::Mutex admission_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  teedp::Mutex admission_mu_ ABSL_ACQUIRED_BEFORE(mu_);
 
-  mutable tee::Mutex mu_;
+  mutable teedp::Mutex mu_;
   std::map<std::string, ResourceState> resources_ ABSL_GUARDED_BY(mu_);
   Checkpoint checkpoint_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -7,7 +7,7 @@
 
 #include "emulator_fixture.h"
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -119,4 +119,4 @@ TEST_F(EmulatorTest, SocketPathTooLongIsAClearError) {
 }
 
 }  // namespace
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing

@@ -5,7 +5,7 @@
 #include "absl/time/time.h"
 #include "emulator_impl.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 StreamCallbacks KubeletEmulator::Impl::CallbacksFor(const std::string& name, uint64_t generation) {
   return StreamCallbacks{
@@ -30,7 +30,7 @@ KubeletEmulator::Impl::ResourceState* KubeletEmulator::Impl::CurrentLocked(const
 }
 
 void KubeletEmulator::Impl::OnOpen(const std::string& name, uint64_t generation) {
-  tee::MutexLock lock(&mu_);
+  teedp::MutexLock lock(&mu_);
   if (ResourceState* state = CurrentLocked(name, generation)) state->view.stream_open = true;
 }
 
@@ -43,7 +43,7 @@ void KubeletEmulator::Impl::OnList(const std::string& name, uint64_t generation,
       absl::StrCat(name, ": device list of ", devices.size(), " (", healthy, " healthy, ",
                    devices.size() - healthy, " unhealthy), ", bytes, " bytes");
   {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     ResourceState* state = CurrentLocked(name, generation);
     if (state == nullptr) return;
     // Each message is the complete list and replaces the previous one.
@@ -58,7 +58,7 @@ void KubeletEmulator::Impl::OnList(const std::string& name, uint64_t generation,
 void KubeletEmulator::Impl::OnOptions(const std::string& name, uint64_t generation,
                                       const absl::StatusOr<v1beta1::DevicePluginOptions>& options) {
   {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     ResourceState* state = CurrentLocked(name, generation);
     if (state == nullptr) return;
     if (options.ok()) state->view.reported_options = *options;
@@ -71,7 +71,7 @@ void KubeletEmulator::Impl::OnOptions(const std::string& name, uint64_t generati
 void KubeletEmulator::Impl::OnClosed(const std::string& name, uint64_t generation,
                                      const absl::Status& status) {
   {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     ResourceState* state = CurrentLocked(name, generation);
     if (state == nullptr) return;
     state->view.stream_open = false;
@@ -82,7 +82,7 @@ void KubeletEmulator::Impl::OnClosed(const std::string& name, uint64_t generatio
 }
 
 std::optional<ResourceView> KubeletEmulator::Impl::Resource(const std::string& name) const {
-  tee::MutexLock lock(&mu_);
+  teedp::MutexLock lock(&mu_);
   auto it = resources_.find(name);
   if (it == resources_.end()) return std::nullopt;
   return it->second.view;
@@ -97,7 +97,7 @@ std::optional<ResourceView> KubeletEmulator::Impl::WaitFor(
     auto it = resources_.find(name);
     return it != resources_.end() && pred(it->second.view);
   };
-  tee::MutexLock lock(&mu_);
+  teedp::MutexLock lock(&mu_);
   if (!mu_.AwaitWithTimeout(holds, absl::FromChrono(timeout))) {
     return std::nullopt;
   }
@@ -106,7 +106,7 @@ std::optional<ResourceView> KubeletEmulator::Impl::WaitFor(
 
 absl::StatusOr<std::shared_ptr<PluginStub>> KubeletEmulator::Impl::StubFor(
     const std::string& name) const {
-  tee::MutexLock lock(&mu_);
+  teedp::MutexLock lock(&mu_);
   auto it = resources_.find(name);
   if (it == resources_.end() || it->second.connection == nullptr) {
     return absl::NotFoundError(absl::StrCat("resource ", name, " is not registered"));
@@ -114,4 +114,4 @@ absl::StatusOr<std::shared_ptr<PluginStub>> KubeletEmulator::Impl::StubFor(
   return it->second.connection->stub();
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -17,7 +17,7 @@
 #include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 
 class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
  public:
@@ -35,7 +35,7 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
 
   void Shutdown() {
     {
-      tee::MutexLock lock(&mu_);
+      teedp::MutexLock lock(&mu_);
       shutting_down_ = true;
     }
     if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
@@ -45,50 +45,50 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
 
   // Replaces the list and sends it on every open ListAndWatch stream.
   void SetDevices(v1beta1::ListAndWatchResponse devices) {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     devices_ = std::move(devices);
     ++version_;
   }
   void SetOptions(v1beta1::DevicePluginOptions options) {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     options_ = std::move(options);
   }
   // The answer to every GetPreferredAllocation; unset means "the first N available".
   void SetPreferred(std::vector<std::string> ids) {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     preferred_ = std::move(ids);
   }
   void SetAllocateError(grpc::Status status) {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     allocate_error_ = std::move(status);
   }
   void SetAllocateContainers(int containers) {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     allocate_containers_ = containers;
   }
   // Every call then hangs (no list is ever sent) until Shutdown.
   void SetStuck(bool stuck) {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     stuck_ = stuck;
   }
 
   std::vector<v1beta1::AllocateRequest> allocate_requests() const {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     return allocate_requests_;
   }
   std::vector<v1beta1::PreferredAllocationRequest> preferred_requests() const {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     return preferred_requests_;
   }
   int streams_opened() const {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     return streams_opened_;
   }
 
   grpc::Status GetDevicePluginOptions(grpc::ServerContext* context, const v1beta1::Empty*,
                                       v1beta1::DevicePluginOptions* response) override {
     if (HangIfStuck(context)) return grpc::Status::CANCELLED;
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     *response = options_;
     return grpc::Status::OK;
   }
@@ -98,13 +98,13 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
     if (HangIfStuck(context)) return grpc::Status::CANCELLED;
     int64_t sent = -1;
     {
-      tee::MutexLock lock(&mu_);
+      teedp::MutexLock lock(&mu_);
       ++streams_opened_;
     }
     while (true) {
       v1beta1::ListAndWatchResponse next;
       {
-        tee::MutexLock lock(&mu_);
+        teedp::MutexLock lock(&mu_);
         // A short timeout so a cancelled client is noticed; this is test code.
         auto changed = [this, sent]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
           return shutting_down_ || version_ != sent;
@@ -123,7 +123,7 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
                                       const v1beta1::PreferredAllocationRequest* request,
                                       v1beta1::PreferredAllocationResponse* response) override {
     if (HangIfStuck(context)) return grpc::Status::CANCELLED;
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     preferred_requests_.push_back(*request);
     for (const auto& container : request->container_requests()) {
       auto* answer = response->add_container_responses();
@@ -141,7 +141,7 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
   grpc::Status Allocate(grpc::ServerContext* context, const v1beta1::AllocateRequest* request,
                         v1beta1::AllocateResponse* response) override {
     if (HangIfStuck(context)) return grpc::Status::CANCELLED;
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     allocate_requests_.push_back(*request);
     if (!allocate_error_.ok()) return allocate_error_;
     for (int i = 0; i < allocate_containers_; ++i) {
@@ -164,7 +164,7 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
  private:
   // Returns true when stuck: it then blocks until Shutdown or the client gives up.
   bool HangIfStuck(grpc::ServerContext* context) {
-    tee::MutexLock lock(&mu_);
+    teedp::MutexLock lock(&mu_);
     if (!stuck_) return false;
     auto released = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return shutting_down_; };
     while (!mu_.AwaitWithTimeout(released, absl::Milliseconds(50))) {
@@ -175,7 +175,7 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
 
   const std::string socket_path_;
   std::unique_ptr<grpc::Server> server_;
-  mutable tee::Mutex mu_;
+  mutable teedp::Mutex mu_;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   bool stuck_ ABSL_GUARDED_BY(mu_) = false;
   int64_t version_ ABSL_GUARDED_BY(mu_) = 0;
@@ -189,4 +189,4 @@ class FakeDevicePlugin final : public v1beta1::DevicePlugin::Service {
   std::vector<v1beta1::PreferredAllocationRequest> preferred_requests_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing

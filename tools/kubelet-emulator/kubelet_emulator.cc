@@ -11,7 +11,7 @@
 #include "emulator_impl.h"
 #include "registration_rules.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 // Paths are joined with '/', so a trailing one would only lengthen socket paths.
@@ -107,4 +107,4 @@ std::vector<std::string> KubeletEmulator::CheckpointedIds(const std::string& res
 const std::string& KubeletEmulator::plugin_dir() const { return impl_->options().plugin_dir; }
 std::string KubeletEmulator::socket_path() const { return impl_->socket_path(); }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 inline constexpr size_t kKubeletMaxReceiveBytes = 4 * 1024 * 1024;  // gRPC's default
 
@@ -113,4 +113,4 @@ class KubeletEmulator {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -8,7 +8,7 @@
 
 #include "emulator_fixture.h"
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -144,18 +144,18 @@ TEST_F(EmulatorTest, AllocateErrorKeepsCodeAndMessage) {
 }
 
 }  // namespace
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 namespace {
 
 TEST(EmulatorEventsTest, ReportsRegistrationsAndLists) {
   TempDir dir;
-  tee::Mutex mu;
+  teedp::Mutex mu;
   std::vector<std::string> lines;
   auto kubelet =
       KubeletEmulator::Start({.plugin_dir = dir.path(), .on_event = [&](const std::string& line) {
-                                tee::MutexLock lock(&mu);
+                                teedp::MutexLock lock(&mu);
                                 lines.push_back(line);
                               }});
   ASSERT_TRUE(kubelet.ok()) << kubelet.status();
@@ -174,4 +174,4 @@ TEST(EmulatorEventsTest, ReportsRegistrationsAndLists) {
 }
 
 }  // namespace
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing

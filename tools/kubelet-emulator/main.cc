@@ -10,7 +10,7 @@
 
 namespace {
 
-using tee::emulator::kExitUsage;
+using teedp::emulator::kExitUsage;
 
 struct Subcommand {
   const char* name;
@@ -19,23 +19,23 @@ struct Subcommand {
 };
 
 std::function<int()> DefineServe(CLI::App& app) {
-  auto args = std::make_shared<tee::emulator::ServeArgs>();
+  auto args = std::make_shared<teedp::emulator::ServeArgs>();
   app.add_option("--dir", args->dir, "Device-plugin directory to serve kubelet.sock in")
       ->required();
   app.add_option("--restart-every", args->restart_every_seconds,
                  "Restart the kubelet every SECONDS (wipes the directory)");
   app.add_option("--duration", args->duration_seconds, "Stop after SECONDS");
-  return [args] { return tee::emulator::RunServe(*args, std::cout, std::cerr); };
+  return [args] { return teedp::emulator::RunServe(*args, std::cout, std::cerr); };
 }
 
 std::function<int()> DefineList(CLI::App& app) {
-  auto args = std::make_shared<tee::emulator::ListArgs>();
+  auto args = std::make_shared<teedp::emulator::ListArgs>();
   app.add_option("--socket", args->socket, "Absolute path of the plugin's socket")->required();
-  return [args] { return tee::emulator::RunList(*args, std::cout, std::cerr); };
+  return [args] { return teedp::emulator::RunList(*args, std::cout, std::cerr); };
 }
 
 std::function<int()> DefineAllocate(CLI::App& app) {
-  auto args = std::make_shared<tee::emulator::AllocateArgs>();
+  auto args = std::make_shared<teedp::emulator::AllocateArgs>();
   auto ids = std::make_shared<std::string>();
   app.add_option("--socket", args->socket, "Absolute path of the plugin's socket")->required();
   auto* ids_option = app.add_option("--ids", *ids, "Comma-separated device IDs");
@@ -43,7 +43,7 @@ std::function<int()> DefineAllocate(CLI::App& app) {
       ->excludes(ids_option);
   return [args, ids] {
     if (!ids->empty()) args->ids = absl::StrSplit(*ids, ',', absl::SkipEmpty());
-    return tee::emulator::RunAllocate(*args, std::cout, std::cerr);
+    return teedp::emulator::RunAllocate(*args, std::cout, std::cerr);
   };
 }
 

@@ -2,7 +2,7 @@
 
 #include "registration_rules.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 void SetDeadline(grpc::ClientContext& context, std::chrono::milliseconds timeout) {
@@ -90,4 +90,4 @@ std::vector<DeviceView> ToDeviceViews(const v1beta1::ListAndWatchResponse& respo
   return devices;
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -16,7 +16,7 @@
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
 #include "kubelet_emulator.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 using PluginStub = v1beta1::DevicePlugin::Stub;
 
@@ -48,4 +48,4 @@ absl::StatusOr<v1beta1::ListAndWatchResponse> CallFirstList(PluginStub& stub,
 // The device list of one ListAndWatch message in the emulator's terms.
 std::vector<DeviceView> ToDeviceViews(const v1beta1::ListAndWatchResponse& response);
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

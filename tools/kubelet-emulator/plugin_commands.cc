@@ -10,7 +10,7 @@
 #include "cli_commands.h"
 #include "plugin_calls.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 constexpr std::chrono::milliseconds kTimeout{10000};
@@ -139,4 +139,4 @@ int RunAllocate(const AllocateArgs& args, std::ostream& out, std::ostream& err) 
   return kExitOk;
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -1,6 +1,6 @@
 #include "plugin_connection.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 absl::StatusOr<std::unique_ptr<PluginConnection>> PluginConnection::Create(
     const std::string& socket_path, size_t max_receive_bytes, std::chrono::milliseconds rpc_timeout,
@@ -62,4 +62,4 @@ void PluginConnection::FetchOptions() {
   }
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

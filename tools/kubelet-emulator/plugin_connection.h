@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "plugin_calls.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 struct StreamCallbacks {
   std::function<void()> on_open;  // the plugin answered the ListAndWatch call
@@ -67,4 +67,4 @@ class PluginConnection {
   std::thread thread_;
 };
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -10,7 +10,7 @@
 #include "checkpoint.h"
 #include "registration_rules.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 constexpr std::chrono::milliseconds kShutdownGrace{1000};
@@ -124,4 +124,4 @@ void PodResourcesServer::Shutdown() {
 
 int PodResourcesServer::list_calls() const { return service_->calls(); }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "podresources/v1/api.grpc.pb.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 class PodResourcesServer {
  public:
@@ -40,4 +40,4 @@ class PodResourcesServer {
   std::unique_ptr<grpc::Server> server_;
 };
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -8,7 +8,7 @@
 #include "registration_rules.h"
 #include "test_util.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 using ::testing::ElementsAre;
@@ -107,4 +107,4 @@ TEST(PodResourcesServerTest, NoCheckpointIsAnEmptyList) {
 }
 
 }  // namespace
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 constexpr size_t kMaxDomainBytes = 253;
@@ -106,4 +106,4 @@ absl::StatusOr<std::string> UnixSocketAddress(const std::string& path) {
   return absl::StrCat("unix:", path);
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 inline constexpr char kSupportedVersion[] = "v1beta1";
 inline constexpr char kKubeletSocketName[] = "kubelet.sock";
@@ -33,4 +33,4 @@ absl::Status ValidateRegisterRequest(const v1beta1::RegisterRequest& request);
 // longer than kMaxUnixSocketPathBytes (the kernel would truncate it).
 absl::StatusOr<std::string> UnixSocketAddress(const std::string& path);
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

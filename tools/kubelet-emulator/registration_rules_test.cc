@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 TEST(RegistrationRulesTest, ExtendedResourceNames) {
@@ -44,4 +44,4 @@ TEST(RegistrationRulesTest, UnixSocketAddressLimits) {
 }
 
 }  // namespace
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

@@ -8,7 +8,7 @@
 #include "plugin_calls.h"
 #include "registration_rules.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 // Handlers return quickly (the dial happens elsewhere), so a short grace is plenty.
@@ -66,4 +66,4 @@ void RegistrationServer::Shutdown() {
   ::unlink(socket_path_.c_str());
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

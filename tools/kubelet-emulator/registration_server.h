@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 
 // Returns OK to accept the registration; any other status goes back to the plugin with its code
 // and message.
@@ -40,4 +40,4 @@ class RegistrationServer {
   std::unique_ptr<grpc::Server> server_;
 };
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

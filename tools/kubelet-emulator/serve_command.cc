@@ -12,7 +12,7 @@
 #include "cli_commands.h"
 #include "kubelet_emulator.h"
 
-namespace tee::emulator {
+namespace teedp::emulator {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -97,4 +97,4 @@ int RunServe(const ServeArgs& args, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-}  // namespace tee::emulator
+}  // namespace teedp::emulator

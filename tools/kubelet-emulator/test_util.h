@@ -11,7 +11,7 @@
 
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
 
-namespace tee::emulator::testing {
+namespace teedp::emulator::testing {
 
 inline constexpr char kResource[] = "example.com/epc";
 
@@ -67,4 +67,4 @@ inline v1beta1::ListAndWatchResponse MakeDevices(int count, const std::string& p
   return response;
 }
 
-}  // namespace tee::emulator::testing
+}  // namespace teedp::emulator::testing
