@@ -1,23 +1,29 @@
 # Writes tee_build_info.h with the version and the git commit being built. Run as a script at every
 # build (cmake -P) so the commit is current; configure_file leaves the header untouched when
 # nothing changed, so nothing recompiles then.
-# Inputs: SOURCE_DIR, OUTPUT, VERSION.
-execute_process(
-  COMMAND git -C "${SOURCE_DIR}" rev-parse --short=12 HEAD
-  OUTPUT_VARIABLE TEE_GIT_COMMIT
-  OUTPUT_STRIP_TRAILING_WHITESPACE
-  ERROR_QUIET
-  RESULT_VARIABLE git_result)
-if(NOT git_result EQUAL 0 OR TEE_GIT_COMMIT STREQUAL "")
-  set(TEE_GIT_COMMIT "unknown")  # a source tarball without .git
+# Inputs: SOURCE_DIR, OUTPUT, VERSION. The environment variable TEE_GIT_COMMIT, when set, names
+# the commit instead: an image build has no .git, and deploy/Dockerfile passes it as an argument.
+cmake_minimum_required(VERSION 3.25)  # script mode starts with no policies set (CMP0053 warned)
+if(NOT "$ENV{TEE_GIT_COMMIT}" STREQUAL "")
+  set(TEE_GIT_COMMIT "$ENV{TEE_GIT_COMMIT}")
 else()
   execute_process(
-    COMMAND git -C "${SOURCE_DIR}" status --porcelain --untracked-files=no
-    OUTPUT_VARIABLE git_dirty
+    COMMAND git -C "${SOURCE_DIR}" rev-parse --short=12 HEAD
+    OUTPUT_VARIABLE TEE_GIT_COMMIT
     OUTPUT_STRIP_TRAILING_WHITESPACE
-    ERROR_QUIET)
-  if(NOT git_dirty STREQUAL "")
-    set(TEE_GIT_COMMIT "${TEE_GIT_COMMIT}-dirty")
+    ERROR_QUIET
+    RESULT_VARIABLE git_result)
+  if(NOT git_result EQUAL 0 OR TEE_GIT_COMMIT STREQUAL "")
+    set(TEE_GIT_COMMIT "unknown")  # a source tarball without .git
+  else()
+    execute_process(
+      COMMAND git -C "${SOURCE_DIR}" status --porcelain --untracked-files=no
+      OUTPUT_VARIABLE git_dirty
+      OUTPUT_STRIP_TRAILING_WHITESPACE
+      ERROR_QUIET)
+    if(NOT git_dirty STREQUAL "")
+      set(TEE_GIT_COMMIT "${TEE_GIT_COMMIT}-dirty")
+    endif()
   endif()
 endif()
 set(TEE_VERSION "${VERSION}")

@@ -23,6 +23,8 @@ binary="$build_dir/src/$binary_name"
 
 rm -rf "$out"
 mkdir -p "$out/usr/bin"
+# An empty /tmp for `demo` (and anything else run in the image that wants scratch space).
+install -d -m 1777 "$out/tmp"
 strip --strip-unneeded -o "$out/usr/bin/$binary_name" "$binary"
 
 # ldd lists "libfoo.so.1 => /path (0x...)" per library and "/lib64/ld-linux-x86-64.so.2 (0x...)"

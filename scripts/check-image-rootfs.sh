@@ -26,7 +26,10 @@ run simulate --out "$work/sim" >/dev/null
 run detect --host-root "$work/sim" --cpuid-dump "$work/sim/cpuid.txt" >/dev/null
 
 if chroot "$out" "$binary" serve --help >/dev/null 2>"$work/chroot.err"; then
-  echo "check-image-rootfs: runs inside $out with chroot (as in the image)"
+  # The demo as the image's user: it needs a writable /tmp and nothing from the host.
+  chroot --userspec=65532:65532 "$out" "$binary" demo >"$work/demo.out" 2>&1 \
+    || { echo "check-image-rootfs: demo fails inside $out:" >&2; cat "$work/demo.out" >&2; exit 1; }
+  echo "check-image-rootfs: runs inside $out with chroot (as in the image), demo included"
 elif grep -q "Operation not permitted" "$work/chroot.err"; then
   echo "check-image-rootfs: chroot not permitted here; checked through the loader only"
 else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project builds and tests with. Idempotent: when every
 # package is present it changes nothing and needs no network.
+# With --build, only what building the plugin needs (the image's build stage).
 # With --deploy, only what the deploy checks need (scripts/validate-deploy.sh): Node.js with npm,
 # and kubectl with kustomize 4+ (the kubectl package from the Kubernetes project's apt source,
 # where one is configured; Debian 12's own kubernetes-client is 1.20, too old to render).
@@ -25,14 +26,20 @@ if [ "${1:-}" = "--deploy" ]; then
   exit 0
 fi
 
+# What building the plugin alone needs (--build: deploy/Dockerfile's build stage), then what the
+# tests, benchmarks, sanitizer, fuzz and format checks add.
 packages=(
-  cmake ninja-build g++ pkg-config git
+  cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev clang-format clang-tidy ccache
 )
+if [ "${1:-}" != "--build" ]; then
+  packages+=(
+    git libgtest-dev libgmock-dev libbenchmark-dev
+    clang libclang-rt-14-dev clang-format clang-tidy ccache jq
+  )
+fi
 
 missing=()
 for package in "${packages[@]}"; do

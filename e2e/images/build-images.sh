@@ -345,12 +345,21 @@ else
 fi
 find "$ctx" -exec touch -h -d @946684800 {} + # 2000-01-01
 
+# The image reports the newest commit that changed its context (not HEAD: an e2e/-only commit
+# must not rebuild it), "-dirty" when the context differs from that commit.
+step="name the commit"
+commit=unknown
+if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  commit=$(git -C "$repo" log -1 --format=%h --abbrev=12 -- . ':(exclude)e2e')
+  [ -z "$(git -C "$repo" status --porcelain -- . ':(exclude)e2e')" ] || commit+=-dirty
+fi
+
 step="podman build $plugin_image"
 old_id=$(podman image inspect --format '{{.Id}}' "$plugin_image" 2>/dev/null || true)
 # --network=host: the build stage's apt-get reaches the mirror (and any proxy on localhost) the
 # way the host does, with no bridge or NAT to set up.
 logged plugin-build podman build --pull=never --layers --network=host \
-  -f "$ctx/deploy/Dockerfile" -t "$plugin_image" "$ctx"
+  --build-arg TEE_GIT_COMMIT="$commit" -f "$ctx/deploy/Dockerfile" -t "$plugin_image" "$ctx"
 new_id=$(podman image inspect --format '{{.Id}}' "$plugin_image")
 if [ "$new_id" = "$old_id" ]; then built="cached layers"; else built="built"; fi
 
@@ -359,11 +368,15 @@ if [ "$new_id" = "$old_id" ]; then built="cached layers"; else built="built"; fi
 # cache for the sources as they are now stays.
 step="prune old build stages"
 logged plugin-build-stage podman build --pull=never --layers --network=host --target build \
-  -f "$ctx/deploy/Dockerfile" -t "$plugin_image-build-stage" "$ctx"
+  --build-arg TEE_GIT_COMMIT="$commit" -f "$ctx/deploy/Dockerfile" \
+  -t "$plugin_image-build-stage" "$ctx"
 logged prune podman image prune -f
 
 step="smoke-test $plugin_image"
 logged plugin-smoke podman run --rm --network=none "$plugin_image" --help
+reported=$(podman run --rm --network=none "$plugin_image" --version)
+[ "$reported" != "${reported%"(commit $commit)"}" ] \
+  || fail "the image reports \"$reported\", not the commit $commit it was built from"
 
 step="podman save $plugin_image"
 if [ -f "$out/plugin.tar" ] && [ "$(cat "$out/plugin.tar.id" 2>/dev/null)" = "$new_id" ]; then

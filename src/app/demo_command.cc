@@ -2,6 +2,9 @@
 // Exits 0 only when every step did what it should.
 #include <stdlib.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -108,13 +111,17 @@ int RunDemo(int argc, char** argv) {
     std::cerr << "demo: --log-level: " << status.message() << "\n";
     return kExitUsage;
   }
-  char work_template[] = "/tmp/tee-demo-XXXXXX";
-  if (mkdtemp(work_template) == nullptr) {
-    std::cerr << "demo: cannot create a temporary directory under /tmp\n";
+  // $TMPDIR when set, else /tmp (which an image need not have).
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::string parent = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+  std::string work = parent + "/tee-demo-XXXXXX";
+  if (mkdtemp(work.data()) == nullptr) {
+    std::cerr << "demo: cannot create a temporary directory in " << parent << ": "
+              << std::strerror(errno) << " (set TMPDIR to a writable directory)\n";
     return kExitFailure;
   }
-  int exit_code = RunDemoIn(work_template, settings);
-  if (!settings.keep) std::filesystem::remove_all(work_template);
+  int exit_code = RunDemoIn(work, settings);
+  if (!settings.keep) std::filesystem::remove_all(work);
   return exit_code;
 }
 

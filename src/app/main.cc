@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "app/subcommands.h"
+#include "app/version.h"
 
 namespace {
 
@@ -15,7 +16,8 @@ void PrintUsage(std::ostream& out) {
         << std::string(10 - std::string_view(subcommand.name).size(), ' ') << subcommand.description
         << "\n";
   }
-  out << "\nRun 'tee-device-plugin <subcommand> --help' for its flags.\n";
+  out << "\nRun 'tee-device-plugin <subcommand> --help' for its flags, '--version' for the "
+         "build.\n";
 }
 
 }  // namespace
@@ -28,6 +30,10 @@ int main(int argc, char** argv) {
   std::string_view name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
+    return teedp::app::kExitOk;
+  }
+  if (name == "--version" || name == "version") {
+    std::cout << teedp::app::VersionLine() << "\n";
     return teedp::app::kExitOk;
   }
   const teedp::app::Subcommand* subcommand = teedp::app::FindSubcommand(name);

@@ -7,9 +7,9 @@
 #include "absl/strings/str_join.h"
 #include "app/daemon_metrics.h"
 #include "app/plugin_daemon.h"
+#include "app/version.h"
 #include "common/mutex.h"
 #include "observe/logging.h"
-#include "tee_build_info.h"
 
 namespace teedp::app {
 namespace {
@@ -48,7 +48,7 @@ absl::Status PluginDaemon::BindMetrics() {
 
 std::string PluginDaemon::RenderMetrics() {
   observe::MetricsText text;
-  WriteBuildInfo(text, TEE_VERSION, TEE_GIT_COMMIT);
+  WriteBuildInfo(text, ThisBuild().version, ThisBuild().git_commit);
   std::vector<ResourceMetricsView> views;
   for (const Served& served : served_) {
     views.push_back({served.store->Current()->plan, served.endpoint.get()});

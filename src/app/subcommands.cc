@@ -55,9 +55,32 @@ std::optional<std::string> NearestSubcommand(std::string_view name) {
   return std::string(best->name);
 }
 
+std::vector<std::string> ArgsForParser(int argc, const char* const* argv) {
+  int options_end = argc;  // from "--" on, every argument is positional
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--") {
+      options_end = i;
+      break;
+    }
+  }
+  std::vector<std::string> args;
+  for (int i = argc - 1; i >= 1; --i) {
+    const std::string_view arg = argv[i];
+    const bool empty_assignment = i < options_end && arg.size() > 3 && arg.starts_with("--") &&
+                                  arg.find('=') == arg.size() - 1;
+    if (empty_assignment) {
+      args.emplace_back();  // reversed: the empty value comes before its flag
+      args.emplace_back(arg.substr(0, arg.size() - 1));
+    } else {
+      args.emplace_back(arg);
+    }
+  }
+  return args;
+}
+
 std::optional<int> ParseFlags(CLI::App& app, int argc, char** argv) {
   try {
-    app.parse(argc, argv);
+    app.parse(ArgsForParser(argc, argv));
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace teedp::app {
 
@@ -24,6 +25,11 @@ std::span<const Subcommand> Subcommands();
 // The subcommand called `name`, or the closest name for a "did you mean" hint.
 const Subcommand* FindSubcommand(std::string_view name);
 std::optional<std::string> NearestSubcommand(std::string_view name);
+
+// argv[1..] in the reversed order CLI11's parser takes, with every `--flag=` split into `--flag`
+// and an empty value: CLI11 2.1 would otherwise take the next argument as the flag's value, and
+// an empty value is how several flags are turned off.
+std::vector<std::string> ArgsForParser(int argc, const char* const* argv);
 
 // Parses flags; returns an exit code when the program should end now (help printed: 0, bad
 // flags: 2 with the parser's message), nullopt to go on.

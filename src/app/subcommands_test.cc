@@ -21,6 +21,40 @@ TEST(SubcommandsTest, SuggestsTheNearestNameForATypo) {
   EXPECT_EQ(NearestSubcommand("completely-different"), std::nullopt);
 }
 
+std::vector<std::string> Forward(std::vector<const char*> argv) {
+  std::vector<std::string> args = ArgsForParser(static_cast<int>(argv.size()), argv.data());
+  return {args.rbegin(), args.rend()};
+}
+
+TEST(ArgsForParserTest, AnEmptyAssignmentBecomesAFlagWithAnEmptyValue) {
+  using Args = std::vector<std::string>;
+  EXPECT_EQ(Forward({"serve", "--metrics-address=", "--log-format", "json"}),
+            (Args{"--metrics-address", "", "--log-format", "json"}));
+  EXPECT_EQ(Forward({"serve", "--nfd-features-dir=", "--pod-resources-socket="}),
+            (Args{"--nfd-features-dir", "", "--pod-resources-socket", ""}));
+  // Untouched: values after "=", short and bare flags, a lone "--=" and anything after "--".
+  EXPECT_EQ(Forward({"serve", "--a=b", "-x=", "--=", "--keep", "--", "--c="}),
+            (Args{"--a=b", "-x=", "--=", "--keep", "--", "--c="}));
+  EXPECT_EQ(Forward({"serve", "--a==", "--b=c="}), (Args{"--a==", "--b=c="}));
+  EXPECT_TRUE(Forward({"serve"}).empty());
+}
+
+TEST(ArgsForParserTest, CliElevenReadsTheEmptyValueAndNotTheNextFlag) {
+  for (const char* spelling : {"--metrics-address=", "--metrics-address"}) {
+    DaemonOptions options;
+    CLI::App app;
+    AddServeFlags(app, &options);
+    std::vector<const char*> argv = {"serve", spelling};
+    if (std::string_view(spelling).back() != '=') argv.push_back("");
+    argv.insert(argv.end(), {"--log-format", "json"});
+    EXPECT_EQ(ParseFlags(app, static_cast<int>(argv.size()), const_cast<char**>(argv.data())),
+              std::nullopt)
+        << spelling;
+    EXPECT_EQ(options.metrics_address, "") << spelling;
+    EXPECT_EQ(options.log_format, "json") << spelling << ": the next flag was swallowed";
+  }
+}
+
 TEST(DaemonOptionsTest, DefaultsAreValid) { EXPECT_TRUE(ValidateOptions(DaemonOptions()).ok()); }
 
 TEST(DaemonOptionsTest, RelativeDirectoriesAndBadResourceNamesAreRefused) {

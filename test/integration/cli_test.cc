@@ -80,6 +80,10 @@ TEST(CliTest, UsageErrorsExitTwoAndNameTheProblem) {
       {{"serve", "--epc-unit", "1GiB"}, "sgx_epc_mem_in_MiB"},
       {{"serve", "--epc-unit", "3MiB", "--epc-resource", "example.com/epc"}, "power of two"},
       {{"serve", "--epc-unit", "lots"}, "lots"},
+      // "--flag=" is the flag with an empty value; the next flag is still read as a flag.
+      {{"serve", "--metrics-address=", "--log-level", "loud"}, "--log-level"},
+      {{"serve", "--nfd-features-dir=", "--pod-resources-socket=", "--log-level", "loud"},
+       "--log-level"},
   };
   for (const Case& c : cases) {
     auto result = RunBinary(c.args);
@@ -110,6 +114,23 @@ TEST(CliTest, DemoRunsEveryStepAndExitsZero) {
   auto result = RunBinary({"demo"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, HasSubstr("0 failed"));
+}
+
+TEST(CliTest, DemoMakesItsWorkDirectoryInTmpdir) {
+  TempDir tmp;
+  ASSERT_EQ(setenv("TMPDIR", tmp.path().c_str(), 1), 0);
+  auto result = RunBinary({"demo", "--keep"});
+  ASSERT_EQ(setenv("TMPDIR", "/nonexistent-tmpdir", 1), 0);
+  auto missing = RunBinary({"demo"});
+  unsetenv("TMPDIR");
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  int made = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) {
+    made += entry.path().filename().string().starts_with("tee-demo-") ? 1 : 0;
+  }
+  EXPECT_EQ(made, 1) << "demo --keep left no work directory in $TMPDIR";
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("/nonexistent-tmpdir"));
 }
 
 }  // namespace
