@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds and runs the whole test suite: formatting, unit and integration
-# tests (optimised build), the same under ASan+UBSan, the concurrent parts under TSan, and short
-# libFuzzer runs of every fuzz target, the deploy/ checks, and the e2e stage: the plugin's image
-# on a one-node cluster of the real Kubernetes components (e2e/run.sh). .ci/run calls this
-# script. The long runs (500 kubelet restarts, a minute of Allocate load) are scripts/soak.sh,
-# not part of this.
-# Environment: FUZZ_SECONDS (per target, default 60; targets run nproc at a time), TEE_STAGES
-# (default "format deploy e2e asan tsan fuzz release") to run a subset.
+# Installs what is needed, builds and runs the whole test suite: formatting, the deploy/ checks,
+# the e2e stage (the plugin's image on a one-node cluster of the real Kubernetes components,
+# e2e/run.sh), unit and integration tests under ASan+UBSan in a clang tree that also checks the
+# lock annotations and builds the fuzz targets, clang-tidy, short libFuzzer runs of every fuzz
+# target, the concurrent parts under TSan, and the full suite on the optimised build. .ci/run
+# calls this script. The long runs (500 kubelet restarts, a minute of Allocate load, long fuzzing)
+# are scripts/soak.sh and scripts/fuzz.sh, not part of this.
+# Environment: FUZZ_SECONDS (per target, default 10; targets run nproc at a time), TEE_STAGES
+# (default "format deploy e2e asan tidy fuzz tsan release") to run a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=${TEE_STAGES:-format deploy e2e asan tsan fuzz release}
-fuzz_seconds=${FUZZ_SECONDS:-60}
+stages=${TEE_STAGES:-format deploy e2e asan tidy fuzz tsan release}
+fuzz_seconds=${FUZZ_SECONDS:-10}
 jobs=$(nproc)
 # The optimised build: the flags of the demo and the image, with the tests and benchmarks.
 release_flags=(-DCMAKE_BUILD_TYPE=Release -DTEE_BUILD_TESTS=ON -DTEE_BUILD_BENCH=ON)
@@ -60,10 +61,18 @@ run_ctest() {  # build_dir [ctest args]
     ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" --timeout 300 "$@"
 }
 
-if has_stage asan; then
-  stage "ASan+UBSan build and full suite"
-  bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DTEE_SANITIZE=address,undefined \
+# One clang tree serves the ASan+UBSan suite and the fuzz targets: its libraries carry both the
+# sanitizers and libFuzzer's coverage instrumentation (and -Wthread-safety, clang's check of the
+# lock annotations, as an error).
+sanitizer_tree() {
+  CXX=clang++ bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DTEE_SANITIZE=address,undefined -DTEE_BUILD_FUZZ=ON \
     -DTEE_BUILD_TESTS=ON -DTEE_BUILD_BENCH=OFF
+}
+
+if has_stage asan; then
+  stage "ASan+UBSan (clang, -Wthread-safety) build and full suite"
+  sanitizer_tree
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_ctest build-asan
 fi
@@ -88,13 +97,20 @@ if has_stage tsan; then
     run_ctest build-tsan -R "^($tsan_tests)\\."
 fi
 
+if has_stage tidy; then
+  # clang-tidy with the repository's .clang-tidy over src/ and tools/, on the clang tree's
+  # compile commands; unchanged files are answered from a cache (see scripts/tidy.sh).
+  stage "clang-tidy"
+  has_stage asan || sanitizer_tree
+  bash scripts/tidy.sh build-asan
+fi
+
 if has_stage fuzz; then
+  # Short runs from the committed, minimised corpora (fuzz/corpus/): each run starts where the
+  # long runs (scripts/fuzz.sh with more seconds, scripts/soak.sh) left the coverage.
   stage "libFuzzer targets, ${fuzz_seconds}s each"
-  fuzz_targets=$(basename -s .cc fuzz/*_fuzz.cc)
-  # shellcheck disable=SC2086 # one target per word
-  CXX=clang++ bash scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DTEE_BUILD_FUZZ=ON -DTEE_BUILD_TESTS=OFF -DTEE_BUILD_BENCH=OFF -- $fuzz_targets
-  bash scripts/within-repo.sh bash scripts/fuzz.sh build-fuzz "$fuzz_seconds"
+  has_stage asan || sanitizer_tree
+  bash scripts/within-repo.sh bash scripts/fuzz.sh build-asan "$fuzz_seconds"
 fi
 
 if has_stage release; then

@@ -21,9 +21,12 @@
 #define TEE_ASSIGN_OR_RETURN(lhs, rexpr) \
   TEE_ASSIGN_OR_RETURN_IMPL(TEE_STATUS_CONCAT(tee_statusor_, __LINE__), lhs, rexpr)
 
+// `statusor` is a name and `lhs` may be a declaration: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define TEE_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                              \
   if (!statusor.ok()) {                                 \
     return std::move(statusor).status();                \
   }                                                     \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
