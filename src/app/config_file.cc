@@ -2,34 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/bounded_read.h"
 
 namespace teedp::app {
 namespace {
-
-absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    std::string message = absl::StrCat("config file ", path, ": ", std::strerror(error));
-    if (error == ENOENT) return absl::NotFoundError(message);
-    if (error == EACCES) return absl::PermissionDeniedError(message);
-    return absl::InvalidArgumentError(message);
-  }
-  std::string text(kMaxConfigFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxConfigFileBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config file ", path, ": larger than ", kMaxConfigFileBytes, " bytes"));
-  }
-  return text;
-}
 
 std::string Where(const std::string& path, const YAML::Node& node) {
   return absl::StrCat("config file ", path, " line ", node.Mark().line + 1);
@@ -77,7 +55,8 @@ absl::Status ApplyEntry(CLI::App& app, const YAML::Node& key_node, const YAML::N
 
 absl::Status ApplyConfigFile(CLI::App& app, const std::string& path,
                              const std::set<std::string>& refused) {
-  absl::StatusOr<std::string> text = ReadSmallFile(path);
+  absl::StatusOr<std::string> text =
+      ReadFileAtMost(path, kMaxConfigFileBytes, absl::StrCat("config file ", path));
   if (!text.ok()) return text.status();
   return ApplyConfigText(app, *text, path, refused);
 }

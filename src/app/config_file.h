@@ -19,8 +19,9 @@ inline constexpr size_t kMaxConfigFileBytes = 1 << 20;
 // Reads `path` (a YAML mapping of scalars; an empty file is an empty mapping) and applies each
 // key to the option `--<key>` of `app`, after app.parse(). Keys in `refused` (such as "config"
 // itself) and keys that name no option are InvalidArgument naming the key, its line and the file;
-// so are non-scalar values, duplicate keys and values the option rejects. NotFound or
-// PermissionDenied naming the file when it cannot be read.
+// so are non-scalar values, duplicate keys and values the option rejects. When the file cannot
+// be read, the errors of ReadFileAtMost (common/bounded_read.h) naming it: NotFound,
+// PermissionDenied, FailedPrecondition, or OutOfRange above kMaxConfigFileBytes.
 absl::Status ApplyConfigFile(CLI::App& app, const std::string& path,
                              const std::set<std::string>& refused);
 

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "app/daemon_options.h"
 #include "common/event_loop.h"
+#include "common/log_on_change.h"
 #include "health/device_watcher.h"
 #include "hw/cpuid_source.h"
 #include "hw/host_root.h"
@@ -80,7 +81,7 @@ class PluginDaemon {
   std::unique_ptr<kubeapi::CapacityPublisher> capacity_publisher_;
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
   std::unique_ptr<observe::NodeLabelsFile> node_labels_;  // null when --nfd-features-dir is ""
-  std::string node_labels_failure_;                       // logged once per change
+  LogOnChange node_labels_failures_;                      // logged once per change
   std::unique_ptr<observe::PodResourcesReader> pod_resources_;
   // Destroyed before the members above, which its handlers read (and stopped first in ~).
   std::unique_ptr<observe::MetricsServer> metrics_server_;

@@ -89,11 +89,11 @@ void PluginDaemon::UpdateNodeLabels(const hw::Inventory& inventory) {
   }
   absl::StatusOr<bool> written = node_labels_->Update(observe::NodeLabelsFor(inventory));
   if (written.ok() && *written) spdlog::info("node labels written to {}", node_labels_->path());
-  std::string failure = written.ok() ? "" : written.status().ToString();
-  if (!failure.empty() && failure != node_labels_failure_) {
-    spdlog::warn("node labels not written: {}", failure);
+  if (written.ok()) {
+    node_labels_failures_.Clear();
+  } else if (node_labels_failures_.Note(written.status().ToString())) {
+    spdlog::warn("node labels not written: {}", written.status().ToString());
   }
-  node_labels_failure_ = std::move(failure);
 }
 
 void PluginDaemon::RemoveNodeLabels() {

@@ -62,7 +62,9 @@ void DeviceWatcher::WatchFolders() {
     if (watches_.count(folder) > 0) continue;
     uint32_t mask = absl::StartsWith(folder, "/dev") ? kDevMask : kSysfsMask;
     // A folder that does not exist (yet) just fails; a later IN_CREATE rescans.
-    int wd = inotify_add_watch(fd_, root_.Resolve(folder).c_str(), mask);
+    absl::StatusOr<std::string> path = root_.Resolve(folder);
+    if (!path.ok()) continue;
+    int wd = inotify_add_watch(fd_, path->c_str(), mask);
     if (wd >= 0) watches_[folder] = wd;
   }
 }

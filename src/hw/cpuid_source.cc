@@ -7,8 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/bounded_read.h"
 #include "hw/cpuid_dump_parser.h"
-#include "hw/host_root.h"
 
 namespace teedp::hw {
 namespace {
@@ -42,12 +42,10 @@ std::optional<CpuidRegs> TableCpuidSource::Query(uint32_t leaf, uint32_t subleaf
 
 absl::StatusOr<std::unique_ptr<CpuidSource>> LoadCpuidDump(const std::string& path) {
   // The dump path is the operator's own file, not part of the probed host: read it as given,
-  // relative paths from the working directory.
-  HostRoot here(!path.empty() && path.front() == '/' ? "/" : ".");
-  absl::StatusOr<std::string> text = here.ReadFile(path, kMaxDumpBytes);
-  if (!text.ok()) {
-    return absl::Status(text.status().code(), absl::StrCat("CPUID dump ", text.status().message()));
-  }
+  // relative paths from the working directory, not through a HostRoot.
+  absl::StatusOr<std::string> text =
+      ReadFileAtMost(path, kMaxDumpBytes, absl::StrCat("CPUID dump ", path));
+  if (!text.ok()) return text.status();
   absl::StatusOr<CpuidTable> table = ParseCpuidDump(*text);
   if (!table.ok()) {
     return absl::Status(table.status().code(),

@@ -1,146 +1,105 @@
-// HostRoot: path mapping and small, bounded reads below a prefix.
+// HostRoot: confined opens below a prefix, and small bounded reads through them.
 #include "hw/host_root.h"
 
 #include <dirent.h>
-#include <sys/stat.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <deque>
-#include <filesystem>
-#include <memory>
 
-#include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "common/bounded_read.h"
+#include "common/status_macros.h"
+#include "hw/root_walker.h"
 
 namespace teedp::hw {
 namespace {
 
-absl::Status ErrnoStatus(int err, std::string_view host_path) {
-  std::string message = absl::StrCat(std::string(host_path), ": ", std::strerror(err));
-  switch (err) {
-    case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(message);
-    case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(message);
-    default:
-      return absl::FailedPreconditionError(message);
-  }
+int OpenAt2(int dir_fd, const char* path, int flags) {
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, dir_fd, path, &how, sizeof(how)));
 }
 
-// Closes a FILE on every return path.
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
-// The non-empty components of a path, in order.
-void AppendComponents(std::string_view path, std::deque<std::string>* out) {
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = std::min(path.find('/', start), path.size());
-    if (slash > start) out->emplace_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-}
-
-// More symlinks than this on one path are treated as a loop, like the kernel's ELOOP.
-constexpr int kMaxLinks = 40;
+// The host path as a path relative to the root descriptor.
+std::string Relative(std::string_view host_path) { return "./" + std::string(host_path); }
 
 }  // namespace
 
-HostRoot::HostRoot(std::string prefix) : prefix_(std::move(prefix)) {
+HostRoot::HostRoot(std::string prefix, Resolver resolver) : prefix_(std::move(prefix)) {
   while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
+  use_openat2_ = !prefix_.empty() && resolver == Resolver::kKernel && KernelResolvesInRoot();
 }
 
-std::string HostRoot::Resolve(std::string_view host_path) const {
-  return prefix_ + ResolveInRoot(host_path, /*follow_last=*/true);
+bool HostRoot::KernelResolvesInRoot() {
+  static const bool available = [] {
+    UniqueFd probe(OpenAt2(AT_FDCWD, "/", O_PATH | O_CLOEXEC));
+    return probe.valid();  // ENOSYS on old kernels, EPERM or ENOSYS from seccomp filters
+  }();
+  return available;
 }
 
-std::string HostRoot::ResolveInRoot(std::string_view host_path, bool follow_last) const {
-  if (prefix_.empty()) return std::string(host_path);  // the real root: the kernel resolves
-  // Walk component by component so that a symlink anywhere on the way (Debian's /var/run ->
-  // /run, a udev /dev/sgx/enclave -> ../sgx_enclave) resolves inside the root, as it would on
-  // the host, instead of against this machine's own /.
-  std::deque<std::string> pending;
-  AppendComponents(host_path, &pending);
-  std::string resolved;  // host path so far; "" is the root
-  int links = 0;
-  while (!pending.empty()) {
-    std::string part = std::move(pending.front());
-    pending.pop_front();
-    if (part == ".") continue;
-    if (part == "..") {
-      resolved.erase(std::min(resolved.size(), resolved.rfind('/')));
-      continue;
-    }
-    std::string candidate = resolved + "/" + part;
-    struct stat info {};
-    bool last = pending.empty();
-    if ((!last || follow_last) && links < kMaxLinks &&
-        ::lstat((prefix_ + candidate).c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
-      char target[4096];
-      ssize_t size = ::readlink((prefix_ + candidate).c_str(), target, sizeof(target) - 1);
-      if (size > 0) {
-        ++links;
-        std::string_view link(target, static_cast<size_t>(size));
-        if (link.front() == '/') resolved.clear();
-        std::deque<std::string> parts;
-        AppendComponents(link, &parts);
-        pending.insert(pending.begin(), parts.begin(), parts.end());
-        continue;
-      }
-    }
-    resolved = std::move(candidate);
+absl::StatusOr<UniqueFd> HostRoot::Open(std::string_view host_path, int flags) const {
+  flags |= O_CLOEXEC;
+  if (prefix_.empty()) {  // the real root: the kernel's own resolution is the host's
+    UniqueFd fd(::open(std::string(host_path).c_str(), flags));
+    if (!fd.valid()) return ErrnoStatus(errno, host_path);
+    return fd;
   }
-  return resolved.empty() ? "/" : resolved;
+  UniqueFd root(::open(prefix_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root.valid()) return ErrnoStatus(errno, host_path);
+  if (use_openat2_) {
+    UniqueFd fd(OpenAt2(root.get(), Relative(host_path).c_str(), flags));
+    if (!fd.valid()) return ErrnoStatus(errno, host_path);
+    return fd;
+  }
+  const bool follow_last = (flags & O_NOFOLLOW) == 0;
+  TEE_ASSIGN_OR_RETURN(std::string resolved, WalkInRoot(root.get(), host_path, follow_last));
+  // The walk left no symlink to follow: one there now was put in since, and is not followed.
+  UniqueFd fd(::openat(root.get(), Relative(resolved).c_str(), flags | O_NOFOLLOW));
+  if (!fd.valid()) return ErrnoStatus(errno, host_path);
+  return fd;
+}
+
+absl::StatusOr<std::string> HostRoot::Resolve(std::string_view host_path) const {
+  if (prefix_.empty()) return std::string(host_path);
+  UniqueFd root(::open(prefix_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root.valid()) return ErrnoStatus(errno, host_path);
+  TEE_ASSIGN_OR_RETURN(std::string resolved, WalkInRoot(root.get(), host_path, true));
+  return prefix_ + resolved;
 }
 
 absl::StatusOr<std::string> HostRoot::ReadFile(std::string_view host_path, size_t max_bytes) const {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(Resolve(host_path).c_str(), "rbe"));
-  if (!file) return ErrnoStatus(errno, host_path);
-  std::string data;
-  char buffer[8192];
-  while (true) {
-    const size_t got = std::fread(buffer, 1, sizeof(buffer), file.get());
-    if (got == 0) {
-      if (std::ferror(file.get())) return ErrnoStatus(errno, host_path);
-      return data;
-    }
-    if (data.size() + got > max_bytes) {
-      return absl::OutOfRangeError(
-          absl::StrCat(std::string(host_path), ": larger than the ", max_bytes, "-byte limit"));
-    }
-    data.append(buffer, got);
-  }
+  TEE_ASSIGN_OR_RETURN(UniqueFd fd, Open(host_path, O_RDONLY));
+  return ReadAtMost(fd.get(), max_bytes, host_path);
 }
 
-bool HostRoot::Exists(std::string_view host_path) const {
-  struct stat info {};
-  return ::stat(Resolve(host_path).c_str(), &info) == 0;
-}
+bool HostRoot::Exists(std::string_view host_path) const { return Open(host_path, O_PATH).ok(); }
 
 bool HostRoot::IsDirectory(std::string_view host_path) const {
-  struct stat info {};
-  return ::stat(Resolve(host_path).c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+  return Open(host_path, O_PATH | O_DIRECTORY).ok();
 }
 
 std::optional<std::string> HostRoot::ReadLink(std::string_view host_path) const {
+  absl::StatusOr<UniqueFd> link = Open(host_path, O_PATH | O_NOFOLLOW);
+  if (!link.ok()) return std::nullopt;
   char buffer[4096];
-  const std::string path = prefix_ + ResolveInRoot(host_path, /*follow_last=*/false);
-  const ssize_t size = ::readlink(path.c_str(), buffer, sizeof(buffer));
+  // An empty path reads the link the descriptor stands for; EINVAL when it is no link.
+  const ssize_t size = ::readlinkat(link->get(), "", buffer, sizeof(buffer));
   if (size < 0 || static_cast<size_t>(size) >= sizeof(buffer)) return std::nullopt;
   return std::string(buffer, static_cast<size_t>(size));
 }
 
 std::vector<std::string> HostRoot::ListDirectory(std::string_view host_path) const {
   std::vector<std::string> names;
-  DIR* dir = ::opendir(Resolve(host_path).c_str());
+  absl::StatusOr<UniqueFd> fd = Open(host_path, O_RDONLY | O_DIRECTORY);
+  if (!fd.ok()) return names;
+  DIR* dir = ::fdopendir(fd->get());
   if (dir == nullptr) return names;
+  fd->Release();  // the DIR owns it now
   while (const dirent* entry = ::readdir(dir)) {
     std::string_view name = entry->d_name;
     if (name != "." && name != "..") names.emplace_back(name);

@@ -274,8 +274,8 @@ TEST(ProbeInventoryTest, AbsoluteSymlinksResolveInsideTheHostRoot) {
   EXPECT_TRUE(root.IsDirectory("/var/run/aesmd"));
   EXPECT_TRUE(root.Exists("/dev/sgx/enclave"));
   EXPECT_FALSE(root.Exists("/dev/sgx/provision"));
-  EXPECT_EQ(root.Resolve("/var/run/aesmd"), dir.path() + "/run/aesmd");
-  EXPECT_EQ(root.Resolve("/var/run/../run/./aesmd"), dir.path() + "/run/aesmd");
+  EXPECT_EQ(*root.Resolve("/var/run/aesmd"), dir.path() + "/run/aesmd");
+  EXPECT_EQ(*root.Resolve("/var/run/../run/./aesmd"), dir.path() + "/run/aesmd");
   auto cpuid = LoadCpuidDump(dir.path() + "/cpuid.txt");
   ASSERT_TRUE(cpuid.ok());
   EXPECT_TRUE(ProbeInventory(root, **cpuid).aesmd_socket_dir);

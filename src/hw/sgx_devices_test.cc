@@ -80,8 +80,8 @@ TEST(HostRootTest, ReadsBoundedFilesAndNamesTheHostPath) {
   dir.Mkdir("sys/devices/system/node/node1");
   dir.Mkdir("sys/devices/system/node/node0");
   HostRoot root(dir.path());
-  EXPECT_EQ(root.Resolve("/proc/cpuinfo"), dir.path() + "/proc/cpuinfo");
-  EXPECT_EQ(HostRoot("/").Resolve("/dev/sgx_enclave"), "/dev/sgx_enclave");
+  EXPECT_EQ(*root.Resolve("/proc/cpuinfo"), dir.path() + "/proc/cpuinfo");
+  EXPECT_EQ(*HostRoot("/").Resolve("/dev/sgx_enclave"), "/dev/sgx_enclave");
   EXPECT_EQ(*root.ReadFile("/proc/cpuinfo"), "flags\t\t: sgx\n");
   auto missing = root.ReadFile("/proc/nothing");
   EXPECT_TRUE(absl::IsNotFound(missing.status()));

@@ -79,17 +79,15 @@ bool CapacityPublisher::ApplyOnce() {
   absl::StatusOr<CapacityChange> change = patcher_->EnsureCapacity(resource_name_, bytes_);
   if (!change.ok()) {
     const std::string error = change.status().ToString();
-    if (error != last_error_) {
+    if (failures_.Note(error)) {
       spdlog::error("cannot publish {} = {} in the Node's capacity (retrying with backoff): {}",
                     resource_name_, bytes_, error);
     }
-    last_error_ = error;
     return false;
   }
-  if (*change == CapacityChange::kPatched || !last_error_.empty()) {
+  if (failures_.Clear() || *change == CapacityChange::kPatched) {
     spdlog::info("published {} = {} bytes in the Node's capacity", resource_name_, bytes_);
   }
-  last_error_.clear();
   return true;
 }
 

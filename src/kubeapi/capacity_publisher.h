@@ -14,6 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/log_on_change.h"
 #include "common/mutex.h"
 #include "kubeapi/node_capacity_patcher.h"
 
@@ -47,7 +48,7 @@ class CapacityPublisher {
   bool requested_ ABSL_GUARDED_BY(mutex_) = true;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   uint64_t applied_ ABSL_GUARDED_BY(mutex_) = 0;
-  std::string last_error_;  // only touched by the worker thread
+  LogOnChange failures_;  // only touched by the worker thread
   std::thread worker_;
 };
 

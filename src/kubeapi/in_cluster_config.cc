@@ -1,17 +1,12 @@
 // In-cluster API server configuration, the way client-go's rest.InClusterConfig finds it.
 #include "kubeapi/in_cluster_config.h"
 
-#include <arpa/inet.h>
-
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <memory>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/bounded_read.h"
+#include "common/host_port.h"
 #include "common/status_macros.h"
 
 namespace teedp::kubeapi {
@@ -19,33 +14,6 @@ namespace {
 
 constexpr size_t kMaxTokenBytes = 64 * 1024;
 constexpr size_t kMaxCaBytes = 1024 * 1024;
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
-// Reads at most `limit` bytes of `path`; `what` names the file in errors ("token", "CA file").
-absl::StatusOr<std::string> ReadSmallFile(const std::string& path, size_t limit,
-                                          std::string_view what) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (file == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read ", std::string(what), " ", path, ": ", std::strerror(errno)));
-  }
-  std::string content(limit + 1, '\0');
-  errno = 0;
-  const size_t got = std::fread(content.data(), 1, content.size(), file.get());
-  if (std::ferror(file.get()) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read ", std::string(what), " ", path, ": ", std::strerror(errno)));
-  }
-  if (got > limit) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(what), " ", path, " is larger than ", limit, " bytes"));
-  }
-  content.resize(got);
-  return content;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
@@ -66,31 +34,21 @@ absl::StatusOr<std::string> RequiredVariable(const EnvironmentLookup& environmen
   return *value;
 }
 
-// A host name or address we can put in a URL: IPv6 (maybe bracketed) or name/IPv4 characters.
-absl::StatusOr<std::string> ValidHost(const std::string& given) {
-  const bool bracketed = given.size() > 2 && given.front() == '[' && given.back() == ']';
-  const std::string host = bracketed ? given.substr(1, given.size() - 2) : given;
-  in6_addr ipv6{};
-  if (host.find(':') != std::string::npos) {
-    if (::inet_pton(AF_INET6, host.c_str(), &ipv6) == 1) return host;
-  } else if (!host.empty() && host.size() <= 253 &&
-             host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                    "0123456789.-") == std::string::npos) {
-    return host;
+// The service variables name a host and a port apart, as client-go reads them.
+absl::StatusOr<HostPort> ServiceEndpoint(const std::string& host, const std::string& port) {
+  absl::StatusOr<std::string> parsed_host = ParseHost(host);
+  if (!parsed_host.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("KUBERNETES_SERVICE_HOST \"", absl::CHexEscape(host),
+                     "\" is not a host: ", parsed_host.status().message()));
   }
-  return absl::InvalidArgumentError(absl::StrCat("KUBERNETES_SERVICE_HOST \"",
-                                                 absl::CHexEscape(host),
-                                                 "\" is not a host name, IPv4 or IPv6 address"));
-}
-
-absl::StatusOr<int> ValidPort(const std::string& text) {
-  int port = 0;
-  if (!absl::SimpleAtoi(text, &port) || port < 1 || port > 65535 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "KUBERNETES_SERVICE_PORT \"", absl::CHexEscape(text), "\" is not a port number (1-65535)"));
+  absl::StatusOr<int> parsed_port = ParsePort(port);
+  if (!parsed_port.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("KUBERNETES_SERVICE_PORT \"", absl::CHexEscape(port),
+                     "\" is not a port: ", parsed_port.status().message()));
   }
-  return port;
+  return HostPort{*std::move(parsed_host), *parsed_port};
 }
 
 bool IsNodeNameLabel(std::string_view label) {
@@ -131,15 +89,13 @@ InClusterSources InClusterSources::FromServiceAccountDir(const std::string& serv
   return sources;
 }
 
-std::string ApiServerEndpoint::Authority() const {
-  const bool ipv6 = host.find(':') != std::string::npos;
-  return absl::StrCat(ipv6 ? "[" : "", host, ipv6 ? "]" : "", ":", port);
-}
+std::string ApiServerEndpoint::Authority() const { return FormatHostPort({host, port}); }
 
 std::string ApiServerEndpoint::Url() const { return "https://" + Authority(); }
 
 absl::StatusOr<std::string> ReadBearerToken(const std::string& token_file) {
-  TEE_ASSIGN_OR_RETURN(std::string token, ReadSmallFile(token_file, kMaxTokenBytes, "token"));
+  TEE_ASSIGN_OR_RETURN(std::string token, ReadFileAtMost(token_file, kMaxTokenBytes,
+                                                         "cannot read token " + token_file));
   token = Trim(std::move(token));
   if (token.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("token ", token_file, " is empty"));
@@ -154,7 +110,8 @@ absl::StatusOr<std::string> ReadBearerToken(const std::string& token_file) {
 }
 
 absl::Status CheckCaFile(const std::string& ca_file) {
-  TEE_ASSIGN_OR_RETURN(std::string pem, ReadSmallFile(ca_file, kMaxCaBytes, "CA file"));
+  TEE_ASSIGN_OR_RETURN(std::string pem,
+                       ReadFileAtMost(ca_file, kMaxCaBytes, "cannot read CA file " + ca_file));
   if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     return absl::InvalidArgumentError(
         absl::StrCat("CA file ", ca_file, " holds no PEM certificate"));
@@ -168,8 +125,8 @@ absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sour
   TEE_ASSIGN_OR_RETURN(std::string port,
                        RequiredVariable(sources.environment, "KUBERNETES_SERVICE_PORT"));
   ApiServerConfig config;
-  TEE_ASSIGN_OR_RETURN(config.endpoint.host, ValidHost(host));
-  TEE_ASSIGN_OR_RETURN(config.endpoint.port, ValidPort(port));
+  TEE_ASSIGN_OR_RETURN(HostPort endpoint, ServiceEndpoint(host, port));
+  config.endpoint = {.host = std::move(endpoint.host), .port = endpoint.port};
   TEE_RETURN_IF_ERROR(ReadBearerToken(sources.token_file).status());
   TEE_RETURN_IF_ERROR(CheckCaFile(sources.ca_file));
   config.token_file = sources.token_file;

@@ -53,17 +53,20 @@ struct InClusterSources {
 
 // Reads KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT and checks that the token and CA files
 // are usable. Errors: FailedPrecondition "not running in a cluster: KUBERNETES_SERVICE_HOST is
-// not set" (or _PORT); InvalidArgument for a malformed host or port; the errors of
+// not set" (or _PORT); InvalidArgument for a host or port common/host_port.h refuses (a port
+// must be 1 to 65535 in digits; the host may be a bare IPv6 address); the errors of
 // ReadBearerToken and CheckCaFile.
 absl::StatusOr<ApiServerConfig> LoadInClusterConfig(const InClusterSources& sources);
 
-// The token in `token_file` without surrounding whitespace. Errors: FailedPrecondition "cannot
-// read token <path>: <reason>", or InvalidArgument when it is empty, larger than 64 KiB, or holds
-// bytes that cannot go in an HTTP header.
+// The token in `token_file` without surrounding whitespace. Errors: "cannot read token <path>:
+// <reason>" as NotFound, PermissionDenied or FailedPrecondition (common/bounded_read.h),
+// OutOfRange when larger than 64 KiB, InvalidArgument when it is empty or holds bytes that cannot
+// go in an HTTP header.
 absl::StatusOr<std::string> ReadBearerToken(const std::string& token_file);
 
-// OK when `ca_file` is readable and holds at least one PEM certificate. Errors:
-// FailedPrecondition "cannot read CA file <path>: <reason>", InvalidArgument when no certificate.
+// OK when `ca_file` is readable and holds at least one PEM certificate. Errors: "cannot read CA
+// file <path>: <reason>" as for the token, OutOfRange above 1 MiB, InvalidArgument when it holds
+// no certificate.
 absl::Status CheckCaFile(const std::string& ca_file);
 
 // The node name from `variable` (the downward API's spec.nodeName). Errors: FailedPrecondition

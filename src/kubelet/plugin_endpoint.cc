@@ -74,20 +74,20 @@ absl::Status PluginEndpoint::Serve() {
   TEE_ASSIGN_OR_RETURN(
       server_, PluginServer::Start(options_.plugin_dir + "/" + socket_name_, store_, &counters_));
   spdlog::info("serving {} on {}", options_.resource_name, server_->socket_path());
-  if (last_failure_.starts_with("serve:")) last_failure_.clear();
+  serve_failures_.Clear();
   return absl::OkStatus();
 }
 
 void PluginEndpoint::NoteFailure(const std::string& what, const absl::Status& status) {
   // Keyed by the code, not the message: gRPC's messages vary from one attempt to the next
   // ("Socket closed", "Connection reset by peer") while nothing changed for the operator.
-  std::string state = absl::StrCat(what, ":", absl::StatusCodeToString(status.code()));
-  if (state == last_failure_) return;
-  last_failure_ = std::move(state);
+  const std::string code = absl::StatusCodeToString(status.code());
   if (what == "register") {
+    if (!register_failures_.Note(code)) return;
     spdlog::warn("registration with {} failed ({}); retrying with backoff", KubeletSocket(),
                  status.ToString());
   } else {
+    if (!serve_failures_.Note(code)) return;
     spdlog::error("cannot serve {} in {}: {}; retrying with backoff", options_.resource_name,
                   options_.plugin_dir, status.ToString());
   }
@@ -171,7 +171,7 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
         std::chrono::steady_clock::now() - attempt_started_);
     registered_ = true;
     backoff_ = std::chrono::milliseconds(0);
-    last_failure_.clear();
+    register_failures_.Clear();
     spdlog::info("registered {} with the kubelet ({} us)", options_.resource_name, took.count());
     if (options_.on_registered) options_.on_registered();
     return;

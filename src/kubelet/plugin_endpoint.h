@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "common/event_loop.h"
+#include "common/log_on_change.h"
 #include "kubelet/device_plugin_service.h"
 #include "kubelet/plugin_dir_watcher.h"
 #include "kubelet/plugin_server.h"
@@ -91,7 +92,9 @@ class PluginEndpoint {
   uint64_t attempt_ = 0;  // results of older attempts are ignored
   std::chrono::milliseconds backoff_{0};
   EventLoop::TimerId retry_timer_ = 0;
-  std::string last_failure_;  // "<what>:<code>" of the last failure logged; "" after success
+  // Failures to serve and to register, each logged when its status code changes.
+  LogOnChange serve_failures_;
+  LogOnChange register_failures_;
   std::chrono::steady_clock::time_point attempt_started_;
   bool shut_down_ = false;
   std::atomic<bool> registered_{false};

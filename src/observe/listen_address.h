@@ -1,5 +1,6 @@
-// Provides ListenAddress and ParseListenAddress for --metrics-address: "host:port", ":port" (every
-// interface), "[v6 address]:port"; port 0 lets the kernel choose.
+// Provides ListenAddress and ParseListenAddress for --metrics-address: "host:port" under
+// common/host_port.h's rules, with a listener's two additions: ":port" for every interface, and
+// port 0 for a free one the kernel picks. "[v6 address]:port" for IPv6.
 // Thread safety: pure functions over values.
 #pragma once
 
@@ -7,20 +8,24 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "common/host_port.h"
 
 namespace teedp::observe {
 
-struct ListenAddress {
-  std::string host;  // "" = every interface; an IPv6 literal is kept without brackets
-  int port = 0;      // 0..65535; 0 = any free port
-};
+// host "" = every interface; an IPv6 literal is kept without brackets; port 0 = any free port.
+using ListenAddress = HostPort;
 
-// InvalidArgument naming the text and what is wrong: no ":port", a port that is not a decimal
-// number from 0 to 65535, an IPv6 address without brackets, or a host with characters no host
-// name or address has.
-absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text);
+inline constexpr HostPortRules kListenerRules{.empty_host_means_any = true,
+                                              .port_zero_means_any = true};
+
+// InvalidArgument naming the text and what is wrong (see ParseHostPort).
+inline absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text) {
+  return ParseHostPort(text, kListenerRules);
+}
 
 // "host:port", with brackets around an IPv6 host ("[::1]:9464"); ":port" for every interface.
-std::string FormatListenAddress(const ListenAddress& address);
+inline std::string FormatListenAddress(const ListenAddress& address) {
+  return FormatHostPort(address);
+}
 
 }  // namespace teedp::observe

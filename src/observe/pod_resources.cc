@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "podresources/v1/api.grpc.pb.h"
 
@@ -94,7 +95,8 @@ PodUnitsReport PodResourcesReader::Read() {
   refreshed_ = std::chrono::steady_clock::now();
   ++report_.queries;
   if (!response.ok()) {
-    if (report_.ok || report_.failures == 0) {  // once per change, not per scrape
+    // Keyed by the code: the messages of one outage vary from query to query.
+    if (failures_.Note(absl::StatusCodeToString(response.status().code()))) {
       spdlog::warn("per-pod units unavailable: {}", response.status().ToString());
     }
     ++report_.failures;
@@ -102,7 +104,7 @@ PodUnitsReport PodResourcesReader::Read() {
     report_.error = std::string(response.status().message());
     return report_;
   }
-  if (!report_.ok && report_.failures > 0) spdlog::info("per-pod units available again");
+  if (failures_.Clear()) spdlog::info("per-pod units available again");
   report_.ok = true;
   report_.error.clear();
   report_.units = CountPodUnits(*response, options_.resources, options_.max_series);

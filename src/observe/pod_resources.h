@@ -15,6 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "common/log_on_change.h"
 #include "common/mutex.h"
 #include "observe/prometheus_text.h"
 #include "podresources/v1/api.pb.h"
@@ -72,6 +73,7 @@ class PodResourcesReader {
   const Options options_;
   teedp::Mutex mutex_;
   PodUnitsReport report_ ABSL_GUARDED_BY(mutex_);
+  LogOnChange failures_ ABSL_GUARDED_BY(mutex_);  // logged once per outage, not per scrape
   std::chrono::steady_clock::time_point refreshed_ ABSL_GUARDED_BY(mutex_);
 };
 
