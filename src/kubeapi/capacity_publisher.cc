@@ -88,6 +88,8 @@ bool CapacityPublisher::ApplyOnce() {
   }
   if (*change == CapacityChange::kPatched || !last_error_.empty()) {
     spdlog::info("published {} = {} bytes in the Node's capacity", resource_name_, bytes_);
+  } else {
+    spdlog::debug("{} = {} bytes already in the Node's capacity", resource_name_, bytes_);
   }
   last_error_.clear();
   return true;
