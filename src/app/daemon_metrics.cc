@@ -91,6 +91,12 @@ void WriteRegistrationFamilies(MetricsText& text,
       text, resources, "tee_device_plugin_registrations_total", MetricType::kCounter,
       "Registrations the kubelet accepted",
       [](const kubelet::PluginEndpoint& e) { return static_cast<double>(e.registrations()); });
+  WriteEndpointFamily(text, resources, "tee_device_plugin_registration_failures_total",
+                      MetricType::kCounter,
+                      "Register calls that failed (refused, hung up or past the deadline)",
+                      [](const kubelet::PluginEndpoint& e) {
+                        return static_cast<double>(e.registration_failures());
+                      });
   WriteEndpointFamily(text, resources, "tee_device_plugin_kubelet_restarts_total",
                       MetricType::kCounter, "Kubelet restarts seen (a new kubelet.sock)",
                       [](const kubelet::PluginEndpoint& e) {

@@ -108,5 +108,21 @@ TEST(ObserveFlagsTest, BadValuesAreRefusedNamingTheFlag) {
   }
 }
 
+// Hidden, for tests that need the Register deadline to expire.
+TEST(RegisterTimeoutFlagTest, DefaultsToFiveSecondsAndTakesPositiveMilliseconds) {
+  EXPECT_EQ(Parse({}).register_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(Parse({"--register-timeout-ms", "200"}).register_timeout,
+            std::chrono::milliseconds(200));
+  for (const char* bad : {"--register-timeout-ms=0", "--register-timeout-ms=-5"}) {
+    DaemonOptions options;
+    CLI::App app;
+    AddServeFlags(app, &options);
+    std::vector<const char*> args = {"serve", bad};
+    EXPECT_THROW(app.parse(static_cast<int>(args.size()), const_cast<char**>(args.data())),
+                 CLI::ValidationError)
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace teedp::app

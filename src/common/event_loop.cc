@@ -145,8 +145,10 @@ void EventLoop::Run() {
       teedp::MutexLock lock(&mutex_);
       if (quit_) return;
     }
+    sleeps_.fetch_add(1);
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, -1);
     if (n < 0 && errno != EINTR) return;  // cannot happen with valid descriptors
+    if (n == 0) empty_wakeups_.fetch_add(1);
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
       if (fd == wake_fd_) {

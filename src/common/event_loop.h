@@ -4,6 +4,7 @@
 // thread that calls Run(), or before Run() starts.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -45,6 +46,12 @@ class EventLoop {
   // Makes Run() return after the current callback. Safe from any thread, idempotent.
   void Quit();
 
+  // Times Run() went to sleep in epoll, and times it woke with nothing to do. The loop waits
+  // without a timeout, so the second stays 0: tests read both to prove a wake-up came from an
+  // event, not from a poll. Safe from any thread.
+  uint64_t sleeps() const { return sleeps_.load(); }
+  uint64_t empty_wakeups() const { return empty_wakeups_.load(); }
+
  private:
   EventLoop(int epoll_fd, int wake_fd, int timer_fd);
   void DrainPosted();
@@ -58,6 +65,9 @@ class EventLoop {
   // Timers ordered by deadline, then id (so equal deadlines fire in creation order).
   std::map<std::pair<std::chrono::steady_clock::time_point, TimerId>, Callback> timers_;
   TimerId next_timer_id_ = 1;
+
+  std::atomic<uint64_t> sleeps_{0};
+  std::atomic<uint64_t> empty_wakeups_{0};
 
   teedp::Mutex mutex_;
   std::deque<Callback> posted_ ABSL_GUARDED_BY(mutex_);

@@ -9,7 +9,8 @@
 
 #include "common/event_loop.h"
 #include "common/mutex.h"
-#include "hw/testing_temp_dir.h"
+#include "support/eventually.h"
+#include "support/temp_dir.h"
 
 namespace teedp::health {
 namespace {
@@ -26,7 +27,7 @@ class DeviceWatcherTest : public ::testing::Test {
   }
   std::string Path(const std::string& relative) const { return dir_.path() + "/" + relative; }
 
-  hw::testing::TempDir dir_;
+  teedp::testing::TempDir dir_;
   std::unique_ptr<hw::HostRoot> root_;
   std::unique_ptr<DeviceWatcher> watcher_;
 };
@@ -97,15 +98,10 @@ TEST_F(DeviceWatcherTest, WakesTheEventLoopForEachChange) {
     } else {
       std::filesystem::remove(Path("dev/sgx_enclave"));
     }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    bool woke = false;
-    while (!woke && std::chrono::steady_clock::now() < deadline) {
-      {
-        teedp::MutexLock lock(&mutex);
-        woke = wakeups > before;
-      }
-      if (!woke) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    const bool woke = testing::Eventually([&] {
+      teedp::MutexLock lock(&mutex);
+      return wakeups > before;
+    });
     EXPECT_TRUE(woke) << "change " << i;
   }
   (*loop)->Quit();

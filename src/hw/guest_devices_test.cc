@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "hw/testing_temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace teedp::hw {
 namespace {

@@ -10,7 +10,7 @@
 #include "hw/cpuid_source.h"
 #include "hw/inventory.h"
 #include "hw/sgx_cpuid.h"
-#include "hw/testing_temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace teedp::hw {
 namespace {

@@ -3,13 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "hw/testing_temp_dir.h"
 #include "kubeapi/testing_api_server.h"
+#include "support/temp_dir.h"
 
 namespace teedp::kubeapi {
 namespace {
 
-using teedp::hw::testing::TempDir;
+using teedp::testing::TempDir;
 using ::testing::AllOf;
 using testing::CannedAnswer;
 using testing::FakeApiServer;

@@ -87,6 +87,8 @@ bool CapacityPublisher::ApplyOnce() {
   }
   if (failures_.Clear() || *change == CapacityChange::kPatched) {
     spdlog::info("published {} = {} bytes in the Node's capacity", resource_name_, bytes_);
+  } else {
+    spdlog::debug("{} = {} bytes already in the Node's capacity", resource_name_, bytes_);
   }
   return true;
 }

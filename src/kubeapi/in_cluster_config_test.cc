@@ -5,12 +5,12 @@
 
 #include <map>
 
-#include "hw/testing_temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace teedp::kubeapi {
 namespace {
 
-using teedp::hw::testing::TempDir;
+using teedp::testing::TempDir;
 using ::testing::HasSubstr;
 
 constexpr char kPem[] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

@@ -22,9 +22,10 @@
 #include <vector>
 
 #include "common/mutex.h"
-#include "hw/testing_temp_dir.h"
 #include "kubeapi/api_server_client.h"
 #include "kubeapi/testing_pki.h"
+#include "support/eventually.h"
+#include "support/temp_dir.h"
 
 namespace teedp::kubeapi::testing {
 
@@ -49,11 +50,9 @@ class FakeApiServer {
     port_ = server_.bind_to_any_port(address);
     Check(port_ > 0, "bind_to_any_port");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // stop() does nothing before the accept loop runs, so wait for it (bounded).
-    for (int i = 0; i < 2000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    Check(server_.is_running(), "listen_after_bind");
+    // stop() does nothing before the accept loop runs, so wait for it.
+    Check(::teedp::testing::Eventually([this] { return server_.is_running(); }),
+          "listen_after_bind");
   }
   ~FakeApiServer() {
     Release();
@@ -222,7 +221,7 @@ class ClientFiles {
   const std::string& dir() const { return dir_.path(); }
 
  private:
-  hw::testing::TempDir dir_;
+  teedp::testing::TempDir dir_;
 };
 
 }  // namespace teedp::kubeapi::testing

@@ -1,10 +1,11 @@
 #include "kubelet/plugin_dir_watcher.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "support/temp_dir.h"
 
 namespace teedp::kubelet {
 namespace {
@@ -12,17 +13,14 @@ namespace {
 class PluginDirWatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char path[] = "/tmp/pdw-XXXXXX";
-    ASSERT_NE(mkdtemp(path), nullptr);
-    dir_ = path;
     auto watcher = PluginDirWatcher::Create(dir_, "epc.sock");
     ASSERT_TRUE(watcher.ok()) << watcher.status();
     watcher_ = std::move(watcher).value();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   void Touch(const std::string& name) { std::ofstream(dir_ + "/" + name).put('x'); }
 
-  std::string dir_;
+  testing::TempDir temp_dir_;
+  const std::string dir_ = temp_dir_.path();
   std::unique_ptr<PluginDirWatcher> watcher_;
 };
 

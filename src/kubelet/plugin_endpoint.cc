@@ -165,6 +165,7 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
   if (shut_down_) return;
   // Accepted is accepted, even when a newer attempt (a kubelet restarting again) superseded it.
   if (status.ok()) registrations_.fetch_add(1);
+  if (!status.ok()) registration_failures_.fetch_add(1);
   if (attempt != attempt_) return;  // superseded by a newer attempt
   if (status.ok()) {
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -183,6 +184,7 @@ void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
 
 void PluginEndpoint::ScheduleRetry() {
   backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
+  spdlog::debug("{}: next attempt in {} ms", options_.resource_name, backoff_.count());
   CancelRetry();
   retry_timer_ = loop_->AddTimer(backoff_, [this] {
     retry_timer_ = 0;

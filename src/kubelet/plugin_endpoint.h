@@ -57,6 +57,9 @@ class PluginEndpoint {
   bool registered() const { return registered_.load(); }
   uint64_t registrations() const { return registrations_.load(); }
   uint64_t kubelet_restarts_seen() const { return kubelet_restarts_.load(); }
+  // Register calls that failed (refused, hung up, or past register_timeout), every one counted
+  // though only a change of state is logged.
+  uint64_t registration_failures() const { return registration_failures_.load(); }
   const ServiceCounters& counters() const { return counters_; }
 
  private:
@@ -100,6 +103,7 @@ class PluginEndpoint {
   std::atomic<bool> registered_{false};
   std::atomic<uint64_t> registrations_{0};
   std::atomic<uint64_t> kubelet_restarts_{0};
+  std::atomic<uint64_t> registration_failures_{0};
 };
 
 }  // namespace teedp::kubelet

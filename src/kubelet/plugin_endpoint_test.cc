@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -19,12 +18,15 @@
 #include <thread>
 
 #include "kubelet_emulator.h"
+#include "support/eventually.h"
+#include "support/temp_dir.h"
 
 namespace teedp::kubelet {
 namespace {
 
 constexpr const char* kResource = "example.com/epc";
-constexpr std::chrono::milliseconds kWait{10000};
+using ::teedp::testing::Eventually;
+using ::teedp::testing::kWait;
 
 // Keeps every log line; lines() may be called while other threads log.
 class CapturingSink : public spdlog::sinks::base_sink<std::mutex> {
@@ -49,16 +51,6 @@ class CapturingSink : public spdlog::sinks::base_sink<std::mutex> {
   std::vector<std::string> lines_;
 };
 
-// The kubelet sees a registration a moment before the endpoint's loop hears back.
-bool Eventually(const std::function<bool()>& pred) {
-  auto deadline = std::chrono::steady_clock::now() + kWait;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
-
 std::shared_ptr<const PluginSnapshot> Snapshot() {
   auto plan = std::make_shared<resources::EpcPlan>();
   plan->resource_name = kResource;
@@ -72,9 +64,6 @@ std::shared_ptr<const PluginSnapshot> Snapshot() {
 class PluginEndpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char path[] = "/tmp/pep-XXXXXX";
-    ASSERT_NE(mkdtemp(path), nullptr);
-    dir_ = path;
     sink_ = std::make_shared<CapturingSink>();
     previous_logger_ = spdlog::default_logger();
     spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink_));
@@ -94,7 +83,6 @@ class PluginEndpointTest : public ::testing::Test {
     kubelet_.reset();
     EXPECT_TRUE(store_->WaitForNoWatchers(absl::Seconds(5)));
     spdlog::set_default_logger(previous_logger_);
-    std::filesystem::remove_all(dir_);
   }
   // Endpoint methods belong to the loop's thread.
   void OnLoop(std::function<void()> fn) {
@@ -129,7 +117,8 @@ class PluginEndpointTest : public ::testing::Test {
         kWait);
   }
 
-  std::string dir_;
+  testing::TempDir temp_dir_;
+  const std::string dir_ = temp_dir_.path();
   std::shared_ptr<CapturingSink> sink_;
   std::shared_ptr<spdlog::logger> previous_logger_;
   std::unique_ptr<EventLoop> loop_;
@@ -150,8 +139,9 @@ TEST_F(PluginEndpointTest, OneRegistrationPerKubeletRestart) {
     EXPECT_EQ(view->registrations, cycle + 1);
     EXPECT_EQ(view->devices.size(), 16u);
   }
+  // The kubelet sees a registration a moment before the endpoint's loop hears back.
   EXPECT_TRUE(Eventually([this] { return endpoint_->registrations() >= 11u; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  OnLoop([] {});  // the loop has handled every event queued so far
   EXPECT_EQ(kubelet_->Resource(kResource)->registrations, 11);
   EXPECT_EQ(endpoint_->registrations(), 11u);
   EXPECT_EQ(endpoint_->kubelet_restarts_seen(), 10u);
@@ -172,7 +162,8 @@ int SilentListener(const std::string& path) {
 TEST_F(PluginEndpointTest, SilentKubeletIsRetriedWithBackoffLoggedOnceThenReplaced) {
   const int silent = SilentListener(dir_ + "/kubelet.sock");
   ASSERT_TRUE(StartEndpoint(std::chrono::milliseconds(100)).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Three deadlines expired, each one retried: the failures are counted, the log says it once.
+  ASSERT_TRUE(Eventually([this] { return endpoint_->registration_failures() >= 3u; }));
   EXPECT_FALSE(endpoint_->registered());
   EXPECT_EQ(sink_->Count("registration with"), 1) << "once per change of state";
   EXPECT_EQ(sink_->Count("DEADLINE_EXCEEDED"), 1);

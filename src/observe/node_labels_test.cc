@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "hw/testing_temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace teedp::observe {
 namespace {
@@ -84,7 +84,7 @@ TEST(NodeLabelsTest, LabelValueRules) {
 }
 
 TEST(NodeLabelsFileTest, WritesAtomicallyRewritesOnChangeAndRemoves) {
-  hw::testing::TempDir dir;
+  teedp::testing::TempDir dir;
   NodeLabelsFile file(dir.path());
   EXPECT_EQ(file.path(), dir.path() + "/tee-device-plugin");
   ASSERT_TRUE(file.Update(NodeLabelsFor(SgxNode())).value_or(false));
@@ -106,7 +106,7 @@ TEST(NodeLabelsFileTest, WritesAtomicallyRewritesOnChangeAndRemoves) {
 }
 
 TEST(NodeLabelsFileTest, AMissingDirectoryIsAFailedPreconditionNamingIt) {
-  hw::testing::TempDir dir;
+  teedp::testing::TempDir dir;
   NodeLabelsFile file(dir.path() + "/features.d");
   absl::Status status = file.Update(NodeLabelsFor(SgxNode())).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);

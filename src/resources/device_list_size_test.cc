@@ -2,8 +2,42 @@
 
 #include <gtest/gtest.h>
 
+#include "deviceplugin/v1beta1/api.pb.h"
+#include "resources/device_id.h"
+
 namespace teedp::resources {
 namespace {
+
+// The message the kubelet would receive for these blocks, built with protobuf itself: the
+// independent oracle for every size below (the implementation computes sizes without encoding).
+void AddDevices(const std::vector<UnitBlock>& blocks, bool has_topology, bool healthy,
+                v1beta1::ListAndWatchResponse* response) {
+  for (const UnitBlock& block : blocks) {
+    for (uint32_t index = block.first; index < block.first + block.count; ++index) {
+      v1beta1::Device* device = response->add_devices();
+      device->set_id(EpcDeviceId(index));
+      device->set_health(healthy ? "Healthy" : "Unhealthy");
+      if (has_topology) device->mutable_topology()->add_nodes()->set_id(block.numa_node);
+    }
+  }
+}
+
+uint64_t ProtobufBytes(const std::vector<UnitBlock>& blocks, bool has_topology, bool healthy) {
+  v1beta1::ListAndWatchResponse response;
+  AddDevices(blocks, has_topology, healthy, &response);
+  return response.ByteSizeLong();
+}
+
+// Whether `blocks` is the largest list that fits, by protobuf's count: it fits, and one more
+// unit in the last block does not.
+void ExpectLargestFitting(const std::vector<UnitBlock>& blocks, bool has_topology) {
+  v1beta1::ListAndWatchResponse response;
+  AddDevices(blocks, has_topology, /*healthy=*/false, &response);
+  EXPECT_LE(response.ByteSizeLong(), kKubeletMaxMessageBytes);
+  const UnitBlock& last = blocks.back();
+  AddDevices({{last.numa_node, last.first + last.count, 1}}, has_topology, false, &response);
+  EXPECT_GT(response.ByteSizeLong(), kKubeletMaxMessageBytes);
+}
 
 uint64_t Units(const std::vector<UnitBlock>& blocks) {
   uint64_t total = 0;
@@ -29,6 +63,25 @@ TEST(DeviceListSizeTest, HandComputedSmallLists) {
   EXPECT_EQ(EncodedDeviceListBytes({{1, 0, 1}}, true, true), 20u);
   // IDs "10".."zz" are two characters.
   EXPECT_EQ(EncodedDeviceListBytes({{-1, 36, 1}}, false, true), 15u);
+}
+
+TEST(DeviceListSizeTest, MatchesProtobufAcrossIdLengthsTopologyAndHealth) {
+  // IDs from one to four characters (36, 1296 and 46656 are where lengths change), NUMA node 0
+  // (its ID left out) and larger ones.
+  const std::vector<std::vector<UnitBlock>> cases = {
+      {{-1, 0, 1}},
+      {{0, 0, 40}, {1, 40, 1300}},
+      {{3, 1200, 200}, {300, 46600, 100}},
+  };
+  for (const auto& blocks : cases) {
+    for (bool topology : {false, true}) {
+      for (bool healthy : {false, true}) {
+        EXPECT_EQ(EncodedDeviceListBytes(blocks, topology, healthy),
+                  ProtobufBytes(blocks, topology, healthy))
+            << "blocks " << blocks.size() << " topology " << topology << " healthy " << healthy;
+      }
+    }
+  }
 }
 
 TEST(DeviceListSizeTest, FitBlocksKeepsAListThatFits) {
@@ -74,15 +127,16 @@ TEST(DeviceListSizeTest, UnhealthyListsMustFitToo) {
 namespace teedp::resources {
 namespace {
 
-// The figures the README quotes: the largest EPC listed whole at 1 MiB units.
+// The figures the README quotes, the largest EPC listed whole at 1 MiB units, checked against
+// protobuf's own count of the message, not against the implementation's.
 TEST(DeviceListSizeTest, ReadmeFiguresForOneMibUnits) {
-  EXPECT_EQ(LargestFittingSingleBlock(), 223278u);
-  uint32_t per_node = 0;
-  auto two_nodes = [](uint32_t n) { return std::vector<UnitBlock>{{0, 0, n}, {1, n, n}}; };
-  while (EncodedDeviceListBytes(two_nodes(per_node + 1), true, false) <= kKubeletMaxMessageBytes) {
-    ++per_node;
-  }
-  EXPECT_EQ(2 * per_node, 176762u);
+  constexpr uint32_t kSingleBlock = 223278;  // no topology
+  ExpectLargestFitting({{-1, 0, kSingleBlock}}, false);
+  EXPECT_EQ(LargestFittingSingleBlock(), kSingleBlock);
+  constexpr uint32_t kPerNode = 176762 / 2;  // two NUMA nodes, evenly split
+  ExpectLargestFitting({{0, 0, kPerNode}, {1, kPerNode, kPerNode}}, true);
+  EXPECT_EQ(FitBlocks({{0, 0, 200000}, {1, 200000, 200000}}, true),
+            (std::vector<UnitBlock>{{0, 0, kPerNode}, {1, kPerNode, kPerNode}}));
 }
 
 }  // namespace

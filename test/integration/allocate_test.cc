@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "plugin_process.h"
+#include "node_harness.h"
 
 namespace teedp::testing {
 namespace {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "plugin_process.h"
+#include "node_harness.h"
 
 namespace teedp::testing {
 namespace {

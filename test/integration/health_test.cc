@@ -1,6 +1,6 @@
 // Device nodes and sysfs changing under a running plugin: health, topology and the device specs
-// Allocate hands out follow the host within 100 ms (300 ms under sanitizers), and absurd values
-// never crash it.
+// Allocate hands out follow the host (how fast is judged by scripts/soak.sh, TEE_FOLLOW_WITHIN_MS),
+// and absurd values never crash it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <set>
 
-#include "plugin_process.h"
+#include "node_harness.h"
 
 namespace teedp::testing {
 namespace {
@@ -49,7 +49,7 @@ bool NoneHealthy(const emulator::ResourceView& view) {
   return !view.devices.empty() && view.HealthyCount() == 0;
 }
 
-TEST(HealthTest, EnclaveNodeRemovedAndRestoredWithinTheBound) {
+TEST(HealthTest, EnclaveNodeRemovedAndRestoredIsFollowed) {
   NodeHarness node("numa=1GiB driver=in-kernel");
   ASSERT_TRUE(node.WaitRegistered()) << node.Log();
   const std::string enclave = node.root() + "/dev/sgx_enclave";
@@ -58,7 +58,7 @@ TEST(HealthTest, EnclaveNodeRemovedAndRestoredWithinTheBound) {
     ASSERT_TRUE(std::filesystem::remove(enclave));
     auto unhealthy = TimeUntil(node, removed_at, NoneHealthy);
     ASSERT_TRUE(unhealthy) << node.Log();
-    EXPECT_LE(*unhealthy, kFollowWithin) << "round " << round;
+    ExpectFollowedWithinBound(*unhealthy, "round " + std::to_string(round));
     EXPECT_EQ(node.kubelet().Resource(kEpcResource)->devices.size(), 1024u)
         << "devices stay, only their health changes";
     auto restored_at = Clock::now();
@@ -66,7 +66,7 @@ TEST(HealthTest, EnclaveNodeRemovedAndRestoredWithinTheBound) {
     auto healthy =
         TimeUntil(node, restored_at, [](const auto& view) { return AllHealthy(view, 1024); });
     ASSERT_TRUE(healthy) << node.Log();
-    EXPECT_LE(*healthy, kFollowWithin) << "round " << round;
+    ExpectFollowedWithinBound(*healthy, "round " + std::to_string(round));
   }
   EXPECT_FALSE(node.plugin().ExitCode().has_value());
 }
@@ -92,7 +92,7 @@ TEST(HealthTest, DriverSwappedBetweenInKernelAndDcapChangesTheDeviceSpecs) {
     std::filesystem::remove(dev + "/sgx_enclave");
     std::filesystem::remove(dev + "/sgx_provision");
     ASSERT_TRUE(Eventually([&] { return AllocatedSpecs(node, id) == dcap; }, kWait)) << node.Log();
-    EXPECT_LE(Clock::now() - swapped_at, kFollowWithin) << "to DCAP, round " << round;
+    ExpectFollowedWithinBound(Clock::now() - swapped_at, "to DCAP, round " + std::to_string(round));
     // And back, the other way round: the DCAP folder goes whole.
     swapped_at = Clock::now();
     Touch(dev + "/sgx_enclave");
@@ -100,7 +100,8 @@ TEST(HealthTest, DriverSwappedBetweenInKernelAndDcapChangesTheDeviceSpecs) {
     std::filesystem::remove_all(dev + "/sgx");
     ASSERT_TRUE(Eventually([&] { return AllocatedSpecs(node, id) == in_kernel; }, kWait))
         << node.Log();
-    EXPECT_LE(Clock::now() - swapped_at, kFollowWithin) << "to in-kernel, round " << round;
+    ExpectFollowedWithinBound(Clock::now() - swapped_at,
+                              "to in-kernel, round " + std::to_string(round));
   }
   EXPECT_TRUE(AllHealthy(*node.kubelet().Resource(kEpcResource), 1024));
 }
@@ -122,14 +123,14 @@ TEST(HealthTest, SysfsFileDisappearingFallsBackToOnePoolAndComesBack) {
     return v.devices.size() == 2048u && v.devices.back().numa_nodes.empty();
   });
   ASSERT_TRUE(pooled) << node.Log();
-  EXPECT_LE(*pooled, kFollowWithin);
+  ExpectFollowedWithinBound(*pooled, "to one pool");
   auto restored_at = Clock::now();
   WriteText(sysfs, saved + "\n");
   auto back = TimeUntil(node, restored_at, [](const emulator::ResourceView& v) {
     return v.devices.size() == 2048u && v.devices.back().numa_nodes == std::vector<int64_t>{1};
   });
   ASSERT_TRUE(back) << node.Log();
-  EXPECT_LE(*back, kFollowWithin);
+  ExpectFollowedWithinBound(*back, "back to two nodes");
   EXPECT_FALSE(node.plugin().ExitCode().has_value());
 }
 

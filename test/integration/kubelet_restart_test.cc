@@ -9,17 +9,23 @@
 #include <filesystem>
 #include <thread>
 
-#include "plugin_process.h"
+#include "node_harness.h"
 
 namespace teedp::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int RestartsWanted() {
-  const char* text = std::getenv("TEE_SOAK_RESTARTS");
-  int wanted = text == nullptr ? 30 : std::atoi(text);
-  return wanted > 0 ? wanted : 30;
+int RestartsWanted() { return PositiveIntFromEnv("TEE_SOAK_RESTARTS", 30); }
+
+// The plugin has heard back from all `registrations` and is down to the kubelet's one stream:
+// what the last restart retired has been let go.
+bool PluginSettled(NodeHarness& node, int registrations) {
+  const std::string resource = "{resource=\"" + std::string(kEpcResource) + "\"}";
+  return Eventually([&] {
+    return node.Metric("tee_device_plugin_registrations_total" + resource) == registrations &&
+           node.Metric("tee_device_plugin_list_and_watch_streams_open" + resource) == 1;
+  });
 }
 
 struct Usage {
@@ -59,14 +65,14 @@ TEST(KubeletRestartTest, EveryRestartReRegistersAndNothingGrows) {
   for (int cycle = 1; cycle <= kWarmup; ++cycle) {
     ASSERT_NO_FATAL_FAILURE(RestartOnce(node, cycle, reregister_ms));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(PluginSettled(node, kWarmup + 1)) << node.Log();
   const Usage before = UsageOf(node.plugin().pid());
   auto started = Clock::now();
   for (int cycle = kWarmup + 1; cycle <= kWarmup + restarts; ++cycle) {
     ASSERT_NO_FATAL_FAILURE(RestartOnce(node, cycle, reregister_ms));
   }
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(PluginSettled(node, kWarmup + restarts + 1)) << node.Log();
   auto view = node.kubelet().Resource(kEpcResource);
   ASSERT_TRUE(view);
   EXPECT_EQ(view->registrations, kWarmup + restarts + 1) << "no extra registrations";

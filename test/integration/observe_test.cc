@@ -14,37 +14,26 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 #include <vector>
 
-#include "plugin_process.h"
+#include "node_harness.h"
 #include "pod_resources_server.h"
 
 namespace teedp::testing {
 namespace {
 
+using ::testing::Gt;
 using ::testing::HasSubstr;
+using ::testing::Optional;
 
 const std::string kRes = std::string("resource=\"") + kEpcResource + "\"";
 
-// Sample lines of an exposition, keyed by everything before the value.
-std::map<std::string, double> ParseMetrics(const std::string& text) {
-  std::map<std::string, double> samples;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line.front() == '#') continue;
-    const size_t space = line.rfind(' ');
-    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return samples;
-}
-
-std::map<std::string, double> Scrape(int port) {
-  std::optional<HttpAnswer> answer = HttpGet(port, "/metrics");
-  EXPECT_TRUE(answer.has_value());
-  if (!answer) return {};
-  EXPECT_EQ(answer->status, 200);
-  return ParseMetrics(answer->body);
+// One scrape; a failed one is a test failure and an empty set of samples, so every lookup that
+// follows fails too.
+MetricSamples Scrape(int port) {
+  std::optional<MetricSamples> samples = ScrapeMetrics(port);
+  EXPECT_TRUE(samples.has_value()) << "no 200 answer from /metrics on port " << port;
+  return samples.value_or(MetricSamples());
 }
 
 std::string ReadFile(const std::string& path) {
@@ -54,14 +43,14 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// Polls `path` until `ready` holds (readiness follows Register by a moment).
+// Asks `path` until it answers `status` (readiness follows Register by a moment); the last
+// status seen, 0 when nothing answered.
 int WaitForStatus(int port, const std::string& path, int status) {
   std::optional<HttpAnswer> answer;
-  for (int i = 0; i < 500; ++i) {
+  Eventually([&] {
     answer = HttpGet(port, path);
-    if (answer && answer->status == status) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+    return answer && answer->status == status;
+  });
   return answer ? answer->status : 0;
 }
 
@@ -75,7 +64,7 @@ TEST(ObserveTest, ReadyzWaitsForTheKubeletAndHealthzAnswersThroughout) {
   EXPECT_THAT(ready->body,
               HasSubstr(std::string("not registered with the kubelet: ") + kEpcResource));
   EXPECT_EQ(HttpGet(*port, "/healthz")->status, 200);
-  EXPECT_EQ(Scrape(*port)["tee_device_plugin_registered{" + kRes + "}"], 0);
+  EXPECT_THAT(Scrape(*port).Get("tee_device_plugin_registered{" + kRes + "}"), Optional(0));
 
   node.StartKubelet();
   ASSERT_TRUE(node.WaitRegistered()) << node.Log();
@@ -92,16 +81,22 @@ TEST(ObserveTest, MetricsMatchTheKubeletsViewAndCountAllocatesByCode) {
   std::map<int64_t, int> per_numa;
   for (const auto& device : view->devices) per_numa[device.numa_nodes.at(0)]++;
 
-  auto metrics = Scrape(*port);
+  MetricSamples metrics = Scrape(*port);
   for (const auto& [numa, count] : per_numa) {
     const std::string labels = "{" + kRes + ",numa_node=\"" + std::to_string(numa) + "\"}";
-    EXPECT_EQ(metrics["tee_device_plugin_capacity_units" + labels], count) << labels;
-    EXPECT_EQ(metrics["tee_device_plugin_allocatable_units" + labels], count) << labels;
+    EXPECT_THAT(metrics.Get("tee_device_plugin_capacity_units" + labels), Optional(count))
+        << labels;
+    EXPECT_THAT(metrics.Get("tee_device_plugin_allocatable_units" + labels), Optional(count))
+        << labels;
   }
-  EXPECT_EQ(metrics["tee_device_plugin_units{" + kRes + ",health=\"healthy\"}"],
-            view->HealthyCount());
-  EXPECT_EQ(metrics["tee_device_plugin_registrations_total{" + kRes + "}"], view->registrations);
-  EXPECT_EQ(metrics["tee_device_plugin_list_and_watch_streams_open{" + kRes + "}"], 1);
+  EXPECT_THAT(metrics.Get("tee_device_plugin_units{" + kRes + ",health=\"healthy\"}"),
+              Optional(view->HealthyCount()));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_registrations_total{" + kRes + "}"),
+              Optional(view->registrations));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_registration_failures_total{" + kRes + "}"),
+              Optional(0));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_list_and_watch_streams_open{" + kRes + "}"),
+              Optional(1));
 
   const std::string log_before = node.Log();
   const size_t log_lines_before = std::count(log_before.begin(), log_before.end(), '\n');
@@ -115,17 +110,20 @@ TEST(ObserveTest, MetricsMatchTheKubeletsViewAndCountAllocatesByCode) {
 
   metrics = Scrape(*port);
   const std::string allocate = "{" + kRes + ",method=\"Allocate\"";
-  EXPECT_EQ(metrics["tee_device_plugin_grpc_calls_total" + allocate + ",code=\"OK\"}"], kAllocates);
-  EXPECT_EQ(
-      metrics["tee_device_plugin_grpc_calls_total" + allocate + ",code=\"INVALID_ARGUMENT\"}"], 1);
-  EXPECT_EQ(metrics["tee_device_plugin_grpc_call_duration_seconds_count" + allocate + "}"],
-            kAllocates + 1);
-  EXPECT_EQ(
-      metrics["tee_device_plugin_grpc_call_duration_seconds_bucket" + allocate + ",le=\"+Inf\"}"],
-      kAllocates + 1);
-  EXPECT_GT(metrics["tee_device_plugin_grpc_call_duration_seconds_sum" + allocate + "}"], 0);
+  EXPECT_THAT(metrics.Get("tee_device_plugin_grpc_calls_total" + allocate + ",code=\"OK\"}"),
+              Optional(kAllocates));
+  EXPECT_THAT(
+      metrics.Get("tee_device_plugin_grpc_calls_total" + allocate + ",code=\"INVALID_ARGUMENT\"}"),
+      Optional(1));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_grpc_call_duration_seconds_count" + allocate + "}"),
+              Optional(kAllocates + 1));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_grpc_call_duration_seconds_bucket" + allocate +
+                          ",le=\"+Inf\"}"),
+              Optional(kAllocates + 1));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_grpc_call_duration_seconds_sum" + allocate + "}"),
+              Optional(Gt(0)));
   bool has_build_info = false;
-  for (const auto& [series, value] : metrics) {
+  for (const auto& [series, value] : metrics.all()) {
     if (series.starts_with("tee_device_plugin_build_info{version=\"0.1.0\",git_commit=\"")) {
       has_build_info = value == 1;
     }
@@ -183,9 +181,9 @@ TEST(ObserveTest, PerPodUnitsComeFromThePodResourcesApi) {
                           "container=\"app\"," +
                               kRes + "} 3"))
       << answer->body;
-  auto metrics = ParseMetrics(answer->body);
-  EXPECT_EQ(metrics["tee_device_plugin_pod_units_series_dropped"], 0);
-  EXPECT_EQ(metrics["tee_device_plugin_pod_resources_up"], 1);
+  MetricSamples metrics = MetricSamples::Parse(answer->body);
+  EXPECT_THAT(metrics.Get("tee_device_plugin_pod_units_series_dropped"), Optional(0));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_pod_resources_up"), Optional(1));
   for (int i = 0; i < 5; ++i) Scrape(*port);
   EXPECT_EQ((*pod_resources)->list_calls(), 2)
       << "scrapes within the cache period share a query (the second call is the test's own)";
@@ -196,9 +194,9 @@ TEST(ObserveTest, AnUnreachablePodResourcesSocketIsAMetricNotAFailedScrape) {
                    {"--pod-resources-socket", "/nonexistent/pod-resources.sock"});
   std::optional<int> port = node.MetricsPort();
   ASSERT_TRUE(port) << node.Log();
-  auto metrics = Scrape(*port);
-  EXPECT_EQ(metrics["tee_device_plugin_pod_resources_up"], 0);
-  EXPECT_EQ(metrics["tee_device_plugin_pod_resources_query_failures_total"], 1);
+  MetricSamples metrics = Scrape(*port);
+  EXPECT_THAT(metrics.Get("tee_device_plugin_pod_resources_up"), Optional(0));
+  EXPECT_THAT(metrics.Get("tee_device_plugin_pod_resources_query_failures_total"), Optional(1));
 }
 
 TEST(ObserveTest, JsonLogsAreOneObjectPerLine) {
@@ -247,9 +245,7 @@ TEST(ObserveTest, NodeLabelsFollowTheHardwareAndGoAwayOnShutdown) {
   std::filesystem::remove(node.root() + "/dev/sgx_enclave");
   ASSERT_TRUE(node.WaitFor([](const emulator::ResourceView& v) { return v.HealthyCount() == 0; }))
       << node.Log();
-  for (int i = 0; i < 500 && ReadFile(file).find("enabled=false") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  Eventually([&] { return ReadFile(file).find("enabled=false") != std::string::npos; });
   EXPECT_THAT(ReadFile(file), HasSubstr("sgx.tee.dev/enabled=false\n"));
 
   ASSERT_EQ(node.plugin().SignalAndWait(SIGTERM, kWait), 0) << node.Log();

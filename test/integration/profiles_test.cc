@@ -9,7 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "plugin_process.h"
+#include "node_harness.h"
 
 namespace teedp::testing {
 namespace {

@@ -4,14 +4,14 @@
 // certificate that does not verify logged as what to fix while the device resources keep serving.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "kubeapi/testing_api_server.h"
-#include "plugin_process.h"
+#include "node_harness.h"
 
 namespace teedp::testing {
 namespace {
@@ -40,18 +40,34 @@ int Count(const FakeApiServer& api, const std::string& method) {
   return count;
 }
 
+// The publisher's checks are over: each check reads the Node once and ends in one log line
+// ("published" when it patched, "already in" when the value was there), every read has ended,
+// and the last check ended after the last registration asked for one.
+bool PublisherSettled(NodeHarness& node, const FakeApiServer& api) {
+  constexpr const char* kPublished = "published sgx.intel.com/epc";
+  constexpr const char* kAlreadyIn = "already in the Node's capacity";
+  return Eventually([&] {
+    const std::string log = node.Log();
+    const size_t last_registered = log.rfind("with the kubelet (");
+    size_t last_check = log.rfind(kPublished);
+    if (size_t already = log.rfind(kAlreadyIn); already != std::string::npos) {
+      last_check = last_check == std::string::npos ? already : std::max(last_check, already);
+    }
+    const int checks = CountOccurrences(log, kPublished) + CountOccurrences(log, kAlreadyIn);
+    return last_registered != std::string::npos && last_check != std::string::npos &&
+           last_check > last_registered && checks == Count(api, "GET");
+  });
+}
+
 class RegisterEpcTest : public ::testing::Test {
  protected:
   // The environment every pod has (service variables) plus the downward API's NODE_NAME.
+  // The plugin started after this inherits them; they are put back when the test ends.
   void PointAt(const FakeApiServer& api) {
-    setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1", 1);
-    setenv("KUBERNETES_SERVICE_PORT", std::to_string(api.port()).c_str(), 1);
-    setenv("NODE_NAME", "sgx-node-7", 1);
-  }
-  void TearDown() override {
-    for (const char* name : {"KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "NODE_NAME"}) {
-      unsetenv(name);
-    }
+    env_.push_back(std::make_unique<ScopedEnv>("KUBERNETES_SERVICE_HOST", "127.0.0.1"));
+    env_.push_back(
+        std::make_unique<ScopedEnv>("KUBERNETES_SERVICE_PORT", std::to_string(api.port())));
+    env_.push_back(std::make_unique<ScopedEnv>("NODE_NAME", "sgx-node-7"));
   }
   std::vector<std::string> Args(const ClientFiles& files) {
     return {"--profile", "intel", "--register-epc", "--service-account-dir", files.dir()};
@@ -77,11 +93,12 @@ class RegisterEpcTest : public ::testing::Test {
 
   static constexpr const char* kEpcMember = R"(,"sgx.intel.com/epc":"1073741824")";
   TestPki pki_;
+  std::vector<std::unique_ptr<ScopedEnv>> env_;
 };
 
 // Every check after the first patch reads the value back, so however many registrations ask,
-// exactly one PATCH per missing value may reach the server; the pauses give a wrong extra one
-// time to show.
+// exactly one PATCH per missing value may reach the server; each count is taken once the
+// publisher's checks are over, so a wrong extra one would be in it.
 TEST_F(RegisterEpcTest, PatchesAtStartAndAgainOnlyWhenTheKubeletResetIt) {
   FakeApiServer api(pki_);
   ClientFiles files(pki_);
@@ -102,7 +119,7 @@ TEST_F(RegisterEpcTest, PatchesAtStartAndAgainOnlyWhenTheKubeletResetIt) {
   EXPECT_EQ(patch.authorization, "Bearer sa-token");
   EXPECT_EQ(patch.host, "127.0.0.1:" + std::to_string(api.port()));
   EXPECT_EQ(patch.body, kEpcPatch);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(PublisherSettled(node, api)) << node.Log();
   EXPECT_EQ(Count(api, "PATCH"), 1) << node.Log();
   EXPECT_EQ(CountOccurrences(node.Log(), "published sgx.intel.com/epc"), 1) << node.Log();
 
@@ -111,7 +128,7 @@ TEST_F(RegisterEpcTest, PatchesAtStartAndAgainOnlyWhenTheKubeletResetIt) {
   ASSERT_TRUE(node.kubelet().Restart().ok());
   WaitRegistered(node, 2);
   ASSERT_TRUE(Eventually([&] { return Count(api, "GET") > reads; }, kWait)) << node.Log();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(PublisherSettled(node, api)) << node.Log();
   EXPECT_EQ(Count(api, "PATCH"), 1) << node.Log();
 
   // A kubelet that re-registered its Node dropped the value: it is patched back, once.
@@ -119,7 +136,7 @@ TEST_F(RegisterEpcTest, PatchesAtStartAndAgainOnlyWhenTheKubeletResetIt) {
   ASSERT_TRUE(node.kubelet().Restart().ok());
   WaitRegistered(node, 3);
   ASSERT_TRUE(Eventually([&] { return Count(api, "PATCH") == 2; }, kWait)) << node.Log();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(PublisherSettled(node, api)) << node.Log();
   EXPECT_EQ(Count(api, "PATCH"), 2) << node.Log();
   EXPECT_FALSE(node.plugin().ExitCode().has_value());
 }

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-#include "plugin_process.h"
+#include "node_harness.h"
 
 namespace teedp::testing {
 namespace {
@@ -76,21 +76,21 @@ TEST(ServeTest, SgxDisabledInBiosAdvertisesNoUsableDevicesAndStaysUp) {
 
 TEST(ServeTest, StartsBeforeTheKubeletAndRegistersWhenItAppears) {
   NodeHarness node("numa=1GiB", {}, /*start_kubelet=*/false);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Serving without a kubelet: the socket is there and the plugin says it waits.
+  ASSERT_TRUE(Eventually([&] {
+    return std::filesystem::exists(node.socket_path()) || node.plugin().ExitCode().has_value();
+  })) << node.Log();
   ASSERT_FALSE(node.plugin().ExitCode().has_value()) << node.Log();
-  EXPECT_TRUE(std::filesystem::exists(node.plugin_dir() + "/" + kEpcSocket)) << node.Log();
+  EXPECT_TRUE(std::filesystem::exists(node.socket_path())) << node.Log();
   node.StartKubelet();
   ASSERT_TRUE(node.WaitRegistered()) << node.Log();
 }
 
-TEST(ServeTest, SigtermStopsWithinASecondAndRemovesTheSocket) {
+TEST(ServeTest, SigtermAndSigintStopCleanlyAndRemoveTheSocket) {
   for (int signal : {SIGTERM, SIGINT}) {
     NodeHarness node("numa=1GiB");
     ASSERT_TRUE(node.WaitRegistered()) << node.Log();
-    auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(node.plugin().SignalAndWait(signal, std::chrono::milliseconds(1000)), 0)
-        << node.Log();
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    EXPECT_EQ(node.plugin().SignalAndWait(signal, kWait), 0) << node.Log();
     EXPECT_FALSE(std::filesystem::exists(node.plugin_dir() + "/" + kEpcSocket));
     auto view = node.kubelet().WaitFor(
         kEpcResource, [](const emulator::ResourceView& v) { return !v.stream_open; }, kWait);

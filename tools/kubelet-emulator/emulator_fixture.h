@@ -12,18 +12,16 @@
 
 #include "fake_device_plugin.h"
 #include "kubelet_emulator.h"
+#include "support/eventually.h"
 #include "test_util.h"
 
 namespace teedp::emulator::testing {
 
-inline constexpr std::chrono::milliseconds kWait{5000};
+using ::teedp::testing::kWait;
 
 class EmulatorTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty()) << "mkdtemp failed";
-    StartEmulator();
-  }
+  void SetUp() override { StartEmulator(); }
 
   void StartEmulator() {
     auto kubelet = KubeletEmulator::Start(

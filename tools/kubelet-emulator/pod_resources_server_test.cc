@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "checkpoint.h"
 #include "emulator_fixture.h"
 #include "registration_rules.h"

@@ -1,37 +1,21 @@
-// Provides helpers for the emulator's tests: a short temporary directory (unix socket paths are
-// limited to 107 bytes), a Register call on a kubelet socket, and device lists.
-// Thread safety: TempDir is owned by one test; the free functions are reentrant.
+// Provides helpers for the emulator's tests: a Register call on a kubelet socket and device lists
+// (temporary folders come from the shared test support, support/temp_dir.h).
+// Thread safety: the free functions are reentrant.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
-#include <stdlib.h>
 
-#include <filesystem>
+#include <chrono>
 #include <string>
 
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
+#include "support/temp_dir.h"
 
 namespace teedp::emulator::testing {
 
 inline constexpr char kResource[] = "example.com/epc";
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/kemu-XXXXXX";
-    path_ = mkdtemp(pattern) != nullptr ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code error;
-    if (!path_.empty()) std::filesystem::remove_all(path_, error);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::teedp::testing::TempDir;
 
 inline grpc::Status RegisterWith(const std::string& kubelet_socket,
                                  const v1beta1::RegisterRequest& request) {
