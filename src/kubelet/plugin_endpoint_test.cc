@@ -60,7 +60,7 @@ bool Eventually(const std::function<bool()>& pred) {
 }
 
 std::shared_ptr<const PluginSnapshot> Snapshot() {
-  auto plan = std::make_shared<resources::EpcPlan>();
+  auto plan = std::make_shared<resources::ResourcePlan>();
   plan->resource_name = kResource;
   plan->unit_count = 16;
   plan->blocks = {{-1, 0, 16}};
