@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "resources/device_id.h"
-#include "resources/epc_plan.h"
+#include "resources/epc_units_planner.h"
 #include "resources/unit_selection.h"
 
 namespace teedp::resources {
@@ -23,18 +23,18 @@ hw::Inventory TwoNodeInventory(uint32_t units) {
 
 // The allocation logic measured on exactly `units` units: the planner itself would cut a node
 // this large to what one kubelet message can list.
-EpcPlan TwoNodePlan(uint32_t units) {
-  EpcPlan plan = *PlanEpcDevices(TwoNodeInventory(units), {});
+ResourcePlan TwoNodePlan(uint32_t units) {
+  ResourcePlan plan = PlanEpcUnits(TwoNodeInventory(units), {});
   plan.blocks = {{0, 0, units / 2}, {1, units / 2, units - units / 2}};
   plan.unit_count = units;
   plan.has_topology = true;
   return plan;
 }
 
-void BM_PlanEpcDevices(benchmark::State& state) {
+void BM_PlanEpcUnits(benchmark::State& state) {
   const hw::Inventory inventory = TwoNodeInventory(static_cast<uint32_t>(state.range(0)));
   for (auto _ : state) {
-    absl::StatusOr<EpcPlan> plan = PlanEpcDevices(inventory, {});
+    ResourcePlan plan = PlanEpcUnits(inventory, {});
     benchmark::DoNotOptimize(plan);
   }
 }
@@ -42,10 +42,10 @@ void BM_PlanEpcDevices(benchmark::State& state) {
 // An Allocate for a container that holds every unit: parse, check and answer.
 void BM_SelectAndAllocate(benchmark::State& state) {
   const uint32_t units = static_cast<uint32_t>(state.range(0));
-  const EpcPlan plan = TwoNodePlan(units);
+  const ResourcePlan plan = TwoNodePlan(units);
   std::vector<std::string> ids;
   ids.reserve(units);
-  for (uint32_t i = 0; i < units; ++i) ids.push_back(EpcDeviceId(i));
+  for (uint32_t i = 0; i < units; ++i) ids.push_back(DeviceId(i));
   for (auto _ : state) {
     UnitSelection selection(plan.unit_count);
     for (const std::string& id : ids) {
@@ -61,7 +61,7 @@ void BM_SelectAndAllocate(benchmark::State& state) {
 // and the container wants half of all units: the policy has to spread over both nodes.
 void BM_PreferUnits(benchmark::State& state) {
   const uint32_t units = static_cast<uint32_t>(state.range(0));
-  const EpcPlan plan = TwoNodePlan(units);
+  const ResourcePlan plan = TwoNodePlan(units);
   UnitSelection available(plan.unit_count);
   for (uint32_t i = 0; i < units; ++i) {
     if (i >= units / 2 || i % 2 == 0) available.AddIndex(i);
@@ -78,7 +78,7 @@ void BM_PreferUnits(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * units);
 }
 
-BENCHMARK(BM_PlanEpcDevices)->Arg(1 << 10)->Arg(1 << 16)->Arg(1 << 18);
+BENCHMARK(BM_PlanEpcUnits)->Arg(1 << 10)->Arg(1 << 16)->Arg(1 << 18);
 BENCHMARK(BM_SelectAndAllocate)->Arg(1 << 10)->Arg(1 << 16)->Arg(1 << 18);
 BENCHMARK(BM_PreferUnits)->Arg(1 << 10)->Arg(1 << 16)->Arg(1 << 18);
 

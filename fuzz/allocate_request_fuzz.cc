@@ -20,8 +20,8 @@ void Check(bool ok) {
   if (!ok) std::abort();
 }
 
-teedp::resources::EpcPlan FuzzPlan(FuzzedDataProvider& input) {
-  teedp::resources::EpcPlan plan;
+teedp::resources::ResourcePlan FuzzPlan(FuzzedDataProvider& input) {
+  teedp::resources::ResourcePlan plan;
   plan.healthy = input.ConsumeIntegralInRange(0, 7) != 0;
   plan.container_edits.devices = {{"/dev/sgx_enclave", "/dev/sgx_enclave", "rw"}};
   const int nodes = input.ConsumeIntegralInRange(1, 3);
@@ -41,7 +41,7 @@ std::string FuzzId(FuzzedDataProvider& input, uint32_t units) {
     case 1:
       return std::string(input.ConsumeIntegralInRange<size_t>(0, 3000), 'z');
     default:
-      return teedp::resources::EpcDeviceId(input.ConsumeIntegralInRange<uint32_t>(0, units + 1));
+      return teedp::resources::DeviceId(input.ConsumeIntegralInRange<uint32_t>(0, units + 1));
   }
 }
 
@@ -49,7 +49,7 @@ std::string FuzzId(FuzzedDataProvider& input, uint32_t units) {
 bool Acceptable(const google::protobuf::RepeatedPtrField<std::string>& ids, uint32_t units) {
   std::set<uint32_t> seen;
   for (const std::string& id : ids) {
-    std::optional<uint32_t> index = teedp::resources::ParseEpcDeviceId(id);
+    std::optional<uint32_t> index = teedp::resources::ParseDeviceId(id);
     if (!index || *index >= units || !seen.insert(*index).second) return false;
   }
   return !ids.empty();
@@ -61,7 +61,7 @@ void CheckRefusal(const absl::Status& status) {
   Check(status.message().size() < 400);
 }
 
-void CheckAllocate(FuzzedDataProvider& input, const teedp::resources::EpcPlan& plan) {
+void CheckAllocate(FuzzedDataProvider& input, const teedp::resources::ResourcePlan& plan) {
   v1beta1::AllocateRequest request;
   const int containers = input.ConsumeIntegralInRange(0, 12);
   bool acceptable = containers > 0 && plan.healthy;
@@ -83,7 +83,7 @@ void CheckAllocate(FuzzedDataProvider& input, const teedp::resources::EpcPlan& p
   }
 }
 
-void CheckPreferred(FuzzedDataProvider& input, const teedp::resources::EpcPlan& plan) {
+void CheckPreferred(FuzzedDataProvider& input, const teedp::resources::ResourcePlan& plan) {
   v1beta1::PreferredAllocationRequest request;
   const int containers = input.ConsumeIntegralInRange(0, 4);
   for (int c = 0; c < containers; ++c) {
@@ -111,7 +111,7 @@ void CheckPreferred(FuzzedDataProvider& input, const teedp::resources::EpcPlan& 
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider input(data, size);
-  const teedp::resources::EpcPlan plan = FuzzPlan(input);
+  const teedp::resources::ResourcePlan plan = FuzzPlan(input);
   if (input.ConsumeBool()) {
     CheckAllocate(input, plan);
   } else {

@@ -22,8 +22,8 @@ void Check(bool ok) {
   if (!ok) std::abort();
 }
 
-EpcPlan FuzzPlan(FuzzedDataProvider& input) {
-  EpcPlan plan;
+ResourcePlan FuzzPlan(FuzzedDataProvider& input) {
+  ResourcePlan plan;
   plan.healthy = input.ConsumeBool();
   plan.health_reason = plan.healthy ? "" : "fuzzed";
   plan.container_edits.devices = {{"/dev/sgx_enclave", "/dev/sgx_enclave", "rw"}};
@@ -39,7 +39,7 @@ EpcPlan FuzzPlan(FuzzedDataProvider& input) {
 }
 
 // Adds IDs to `selection`: a valid index (sometimes one already in `from`), or a raw string.
-void FuzzIds(FuzzedDataProvider& input, const EpcPlan& plan, const UnitSelection* from,
+void FuzzIds(FuzzedDataProvider& input, const ResourcePlan& plan, const UnitSelection* from,
              UnitSelection* selection) {
   const std::vector<uint32_t> in = from != nullptr ? from->Indices() : std::vector<uint32_t>();
   int ids = input.ConsumeIntegralInRange(0, 3000);
@@ -51,14 +51,14 @@ void FuzzIds(FuzzedDataProvider& input, const EpcPlan& plan, const UnitSelection
         break;
       case 1:
         if (!in.empty()) {
-          id = EpcDeviceId(in[input.ConsumeIntegralInRange<size_t>(0, in.size() - 1)]);
+          id = DeviceId(in[input.ConsumeIntegralInRange<size_t>(0, in.size() - 1)]);
           break;
         }
         [[fallthrough]];
       default:
-        id = EpcDeviceId(input.ConsumeIntegralInRange<uint32_t>(0, plan.unit_count + 2));
+        id = DeviceId(input.ConsumeIntegralInRange<uint32_t>(0, plan.unit_count + 2));
     }
-    std::optional<uint32_t> index = ParseEpcDeviceId(id);
+    std::optional<uint32_t> index = ParseDeviceId(id);
     bool fresh = index && *index < plan.unit_count && !selection->Contains(*index);
     uint32_t before = selection->size();
     Check(selection->Add(id).ok() == fresh);
@@ -66,14 +66,14 @@ void FuzzIds(FuzzedDataProvider& input, const EpcPlan& plan, const UnitSelection
   }
 }
 
-void CheckAllocate(const EpcPlan& plan, const UnitSelection& units) {
+void CheckAllocate(const ResourcePlan& plan, const UnitSelection& units) {
   absl::StatusOr<ContainerEdits> edits = AllocateContainer(plan, units);
   Check(edits.ok() == (units.size() > 0 && plan.healthy));
   if (edits.ok()) Check(*edits == plan.container_edits);
 }
 
-void CheckPrefer(const EpcPlan& plan, const UnitSelection& available, const UnitSelection& must,
-                 int64_t size) {
+void CheckPrefer(const ResourcePlan& plan, const UnitSelection& available,
+                 const UnitSelection& must, int64_t size) {
   bool inside = true;
   for (uint32_t index : must.Indices()) inside = inside && available.Contains(index);
   bool valid =
@@ -96,7 +96,7 @@ void CheckPrefer(const EpcPlan& plan, const UnitSelection& available, const Unit
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace teedp::resources;
   FuzzedDataProvider input(data, size);
-  const EpcPlan plan = FuzzPlan(input);
+  const ResourcePlan plan = FuzzPlan(input);
   UnitSelection available(plan.unit_count);
   FuzzIds(input, plan, nullptr, &available);
   UnitSelection must(plan.unit_count);

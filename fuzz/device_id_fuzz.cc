@@ -1,4 +1,4 @@
-// Fuzzes ParseEpcDeviceId and QuoteIdForMessage: whatever parses must print back byte-for-byte
+// Fuzzes ParseDeviceId and QuoteIdForMessage: whatever parses must print back byte-for-byte
 // (one spelling per unit), and a quoted rendering is always bounded and printable.
 #include <cstddef>
 #include <cstdint>
@@ -18,11 +18,11 @@ void Check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view id(reinterpret_cast<const char*>(data), size);
-  std::optional<uint32_t> index = teedp::resources::ParseEpcDeviceId(id);
+  std::optional<uint32_t> index = teedp::resources::ParseDeviceId(id);
   if (index) {
-    Check(teedp::resources::EpcDeviceId(*index) == id);
+    Check(teedp::resources::DeviceId(*index) == id);
     std::string appended = "p";
-    teedp::resources::AppendEpcDeviceId(*index, &appended);
+    teedp::resources::AppendDeviceId(*index, &appended);
     Check(std::string_view(appended).substr(1) == id);
   }
   const std::string quoted = teedp::resources::QuoteIdForMessage(id);

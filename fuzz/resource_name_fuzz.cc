@@ -1,7 +1,8 @@
-// Fuzzes the operator's resource settings: ValidateResourceName, the unit a name spells
+// Fuzzes the operator's resource settings: ResourceName::Parse, the unit a name spells
 // (UnitNamedBy, CheckUnitMatchesName), ParseProfile, and --epc-unit (ParseByteSize then
-// ValidateUnitBytes). Accepted names are plain ASCII <domain>/<name> of bounded length, refusals
-// say something, a name always agrees with the unit it spells, and units follow their rule.
+// EpcUnitSize::FromBytes). Accepted names are plain ASCII <domain>/<name> of bounded length,
+// refusals say something, a name always agrees with the unit it spells, and units follow their
+// rule.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -10,8 +11,9 @@
 #include <string>
 
 #include "common/byte_size.h"
-#include "resources/epc_plan.h"
+#include "resources/epc_unit_size.h"
 #include "resources/profile.h"
+#include "resources/resource_name.h"
 #include "resources/unit_name.h"
 
 namespace {
@@ -26,7 +28,7 @@ bool NameCharacter(char c) {
 }
 
 void CheckName(const std::string& name) {
-  absl::Status status = teedp::resources::ValidateResourceName(name);
+  absl::Status status = teedp::resources::ResourceName::Parse(name).status();
   if (status.ok()) {
     Check(name.size() <= 253 + 1 + 63);
     Check(name.find('/') != std::string::npos && name.find('/') == name.rfind('/'));
@@ -48,13 +50,14 @@ void CheckEpcUnit(const std::string& text) {
   if (!bytes.ok()) return;
   const uint64_t b = *bytes;
   const bool rule = b >= (uint64_t{1} << 20) && b <= (uint64_t{1} << 30) && (b & (b - 1)) == 0;
-  Check(teedp::resources::ValidateUnitBytes(b).ok() == rule);
+  Check(teedp::resources::EpcUnitSize::FromBytes(b).ok() == rule);
 }
 
 void CheckProfile(const std::string& text) {
   absl::StatusOr<teedp::resources::Profile> profile = teedp::resources::ParseProfile(text);
   if (profile.ok()) {
-    Check(teedp::resources::ParseProfile(teedp::resources::ProfileName(*profile)).value() == *profile);
+    Check(teedp::resources::ParseProfile(teedp::resources::ProfileName(*profile)).value() ==
+          *profile);
   } else {
     Check(!profile.status().message().empty());
   }

@@ -27,7 +27,7 @@ constexpr std::array<kubelet::Rpc, 5> kAllRpcs = {
 std::string NumaLabel(int node) { return node < 0 ? "none" : std::to_string(node); }
 
 // Units per NUMA node of a plan ("none" when the node gave no topology).
-std::map<std::string, uint64_t> UnitsByNuma(const resources::EpcPlan& plan) {
+std::map<std::string, uint64_t> UnitsByNuma(const resources::ResourcePlan& plan) {
   std::map<std::string, uint64_t> units;
   for (const resources::UnitBlock& block : plan.blocks)
     units[NumaLabel(block.numa_node)] += block.count;

@@ -12,13 +12,13 @@
 
 #include "kubelet/plugin_endpoint.h"
 #include "observe/prometheus_text.h"
-#include "resources/epc_plan.h"
+#include "resources/resource_plan.h"
 
 namespace teedp::app {
 
 // One served resource as the metrics see it.
 struct ResourceMetricsView {
-  std::shared_ptr<const resources::EpcPlan> plan;
+  std::shared_ptr<const resources::ResourcePlan> plan;
   const kubelet::PluginEndpoint* endpoint = nullptr;  // null before Run() starts serving
 };
 

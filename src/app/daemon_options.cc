@@ -8,22 +8,32 @@
 #include "common/status_macros.h"
 #include "observe/listen_address.h"
 #include "observe/logging.h"
+#include "resources/epc_unit_size.h"
+#include "resources/resource_name.h"
+#include "resources/shared_limit.h"
+#include "resources/unit_name.h"
 
 namespace teedp::app {
 namespace {
 
-void AddLimitFlag(CLI::App& app, const std::string& flag, const std::string& env, uint32_t* limit,
-                  const std::string& what) {
+// The value a flag's text parses to, or the parser's message as the flag's error: this is where
+// names, units and limits become validated values.
+template <typename T>
+T ValueOrThrow(const std::string& flag, absl::StatusOr<T> parsed) {
+  if (!parsed.ok()) throw CLI::ValidationError(flag, std::string(parsed.status().message()));
+  return *std::move(parsed);
+}
+
+void AddLimitFlag(CLI::App& app, const std::string& flag, const std::string& env,
+                  resources::SharedLimit* limit, const std::string& what) {
   app.add_option_function<int64_t>(
          flag,
          [flag, limit](int64_t value) {
-           absl::Status status = resources::ValidateSharedLimit(flag, value);
-           if (!status.ok()) throw CLI::ValidationError(flag, std::string(status.message()));
-           *limit = static_cast<uint32_t>(value);
+           *limit = ValueOrThrow(flag, resources::SharedLimit::Of(value));
          },
          what)
       ->envname(env)
-      ->default_str(std::to_string(*limit));
+      ->default_str(std::to_string(limit->containers()));
 }
 
 void AddGuestNameFlags(CLI::App& app, DaemonOptions* options) {
@@ -31,10 +41,12 @@ void AddGuestNameFlags(CLI::App& app, DaemonOptions* options) {
     const std::string name(hw::GuestTeeName(tee));
     std::string env = "TEE_" + name + "_RESOURCE";
     for (char& c : env) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    const std::string flag = "--" + name + "-resource";
     app.add_option_function<std::string>(
-           "--" + name + "-resource",
-           [options, tee](const std::string& value) {
-             options->resources.guest_resource_names[tee] = value;
+           flag,
+           [options, tee, flag](const std::string& value) {
+             options->resources.guest_resource_names.insert_or_assign(
+                 tee, ValueOrThrow(flag, resources::ResourceName::Parse(value)));
            },
            "Resource name for the " + name + " guest interface, when the node has it")
         ->envname(env)
@@ -89,6 +101,38 @@ void ApplyEmptyEnvironment(CLI::App& app) {
   }
 }
 
+// The profile publishes EPC either as a device list or as the sgx.intel.com/epc extended
+// resource; both would let pods take the same EPC twice.
+absl::Status CheckEpcCountedOnce(const DaemonOptions& options) {
+  const resources::ProfileConfig& config = options.resources;
+  const bool extended = resources::EpcExtendedResource(config).has_value();
+  if (extended && config.epc_resource) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--epc-resource ", config.epc_resource->str(),
+                     " with --profile intel would count EPC twice: ",
+                     "the intel profile publishes it as the extended resource ",
+                     std::string(resources::kIntelEpcResource),
+                     " (bytes); drop --epc-resource, or use --profile azure or alibaba"));
+  }
+  if (!extended && options.register_epc) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--register-epc with --profile ", std::string(resources::ProfileName(config.profile)),
+        " would count EPC twice: that profile already lists it as the device resource ",
+        resources::EpcDeviceResource(config)->str(),
+        "; --register-epc belongs with --profile intel"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEpcFlags(const DaemonOptions& options) {
+  TEE_RETURN_IF_ERROR(CheckEpcCountedOnce(options));
+  const std::optional<resources::ResourceName> epc =
+      resources::EpcDeviceResource(options.resources);
+  if (!epc) return absl::OkStatus();
+  return Prefixed("--epc-resource and --epc-unit disagree: ",
+                  resources::CheckUnitMatchesName(epc->str(), options.resources.epc_unit.bytes()));
+}
+
 absl::Status ValidateObserveOptions(const DaemonOptions& options) {
   TEE_RETURN_IF_ERROR(
       Prefixed("--log-format: ", observe::ParseLogFormat(options.log_format).status()));
@@ -125,9 +169,7 @@ void AddResourceFlags(CLI::App& app, DaemonOptions* options) {
   app.add_option_function<std::string>(
          "--profile",
          [options](const std::string& text) {
-           auto profile = resources::ParseProfile(text);
-           if (!profile.ok()) throw CLI::ValidationError(std::string(profile.status().message()));
-           options->resources.profile = *profile;
+           options->resources.profile = ValueOrThrow("--profile", resources::ParseProfile(text));
          },
          "Pod-spec dialect: azure (EPC in MiB devices), alibaba (alibabacloud.com/sgx_epc_MiB) "
          "or intel (sgx.intel.com/enclave, provision; EPC in bytes)")
@@ -135,7 +177,10 @@ void AddResourceFlags(CLI::App& app, DaemonOptions* options) {
       ->default_str("azure");
   app.add_option_function<std::string>(
          "--epc-resource",
-         [options](const std::string& name) { options->resources.epc_resource = name; },
+         [options](const std::string& name) {
+           options->resources.epc_resource =
+               ValueOrThrow("--epc-resource", resources::ResourceName::Parse(name));
+         },
          "Extended resource name for EPC units (azure and alibaba profiles)")
       ->envname("TEE_EPC_RESOURCE")
       ->default_str("the profile's");
@@ -144,7 +189,8 @@ void AddResourceFlags(CLI::App& app, DaemonOptions* options) {
          [options](const std::string& text) {
            auto bytes = ParseByteSize(text);
            if (!bytes.ok()) throw CLI::ValidationError("--epc-unit", bytes.status().ToString());
-           options->resources.epc_unit_bytes = *bytes;
+           options->resources.epc_unit =
+               ValueOrThrow("--epc-unit", resources::EpcUnitSize::FromBytes(*bytes));
          },
          "EPC per device: a power of two from 1MiB to 1GiB; name the resource to match")
       ->envname("TEE_EPC_UNIT")
@@ -179,7 +225,7 @@ void AddServeFlags(CLI::App& app, DaemonOptions* options) {
       ->default_str(std::to_string(options->register_timeout.count()))
       ->group("");
   AddResourceFlags(app, options);
-  app.add_flag("--register-epc", options->resources.register_epc,
+  app.add_flag("--register-epc", options->register_epc,
                "intel: publish EPC bytes as sgx.intel.com/epc in this Node's capacity through "
                "the Kubernetes API")
       ->envname("TEE_REGISTER_EPC");
@@ -222,24 +268,11 @@ absl::Status ValidateOptions(const DaemonOptions& options) {
     }
   }
   TEE_RETURN_IF_ERROR(ValidateObserveOptions(options));
-  const resources::ProfileConfig& config = options.resources;
-  if (config.epc_resource) {
-    TEE_RETURN_IF_ERROR(
-        Prefixed("--epc-resource: ", resources::ValidateResourceName(*config.epc_resource)));
-  }
-  if (config.profile != resources::Profile::kIntel) {
-    TEE_RETURN_IF_ERROR(
-        Prefixed("--epc-unit: ", resources::ValidateUnitBytes(config.epc_unit_bytes)));
-  }
-  for (const auto& [tee, name] : config.guest_resource_names) {
-    TEE_RETURN_IF_ERROR(
-        Prefixed(absl::StrCat("--", std::string(hw::GuestTeeName(tee)), "-resource: "),
-                 resources::ValidateResourceName(name)));
-  }
-  // With no guest interfaces: the profile's own resources, EPC counted once, names and units.
-  absl::StatusOr<std::vector<resources::ResourceSpec>> specs =
-      resources::ResourcesFor(config, hw::Inventory{});
-  return specs.status();
+  return CheckEpcFlags(options);
+}
+
+resources::NodeConfig NodeConfigOf(const DaemonOptions& options) {
+  return {.profile = options.resources, .cdi = options.cdi, .guests = std::nullopt};
 }
 
 absl::StatusOr<std::unique_ptr<hw::CpuidSource>> OpenCpuidSource(const DaemonOptions& options) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "hw/cpuid_source.h"
 #include "kubeapi/in_cluster_config.h"
+#include "resources/node_plan.h"
 #include "resources/profile.h"
 
 namespace teedp::app {
@@ -29,8 +30,10 @@ struct DaemonOptions {
   std::string plugin_dir = kDefaultPluginDir;
   std::string host_root = "/";
   std::string cpuid_dump;  // empty: execute CPUID
-  // Profile, EPC resource and unit, shared-device limits, guest resource names, --register-epc.
+  // Profile, EPC resource and unit, shared-device limits, guest resource names.
   resources::ProfileConfig resources;
+  // intel: publish EPC in bytes as the extended resource sgx.intel.com/epc by patching the Node.
+  bool register_epc = false;
   // --register-epc's credentials: the pod's service-account token and the cluster CA.
   std::string service_account_dir = kubeapi::kServiceAccountDir;
   bool cdi = false;  // answer Allocate with CDI device names and write the CDI spec
@@ -62,10 +65,16 @@ void AddServeFlags(CLI::App& app, DaemonOptions* options);
 // the flags the command line and environment left unset. InvalidArgument (or NotFound) naming the
 // file and key.
 absl::Status ApplyConfig(CLI::App& app, const DaemonOptions& options);
-// Checks values the flag parser cannot: resource names, units and limits, the directories and
-// sockets being absolute, the metrics address, the log format, EPC counted once. InvalidArgument
-// naming the flag and value.
+// Checks what the flags cannot check one at a time (resource names, units and limits became
+// validated values as they were parsed): the directories and sockets being absolute, the metrics
+// address, the log format, and flags that contradict each other (EPC counted twice, a unit the
+// EPC resource name does not say). InvalidArgument naming the flags and values. What depends on
+// the node (two resources named alike) is refused by resources::PlanNode, for serve and detect
+// alike.
 absl::Status ValidateOptions(const DaemonOptions& options);
+
+// The configuration resources::PlanNode takes, with the guest interfaces of the inventory.
+resources::NodeConfig NodeConfigOf(const DaemonOptions& options);
 
 // The CPUID source the options ask for: the dump file, or the CPU itself.
 absl::StatusOr<std::unique_ptr<hw::CpuidSource>> OpenCpuidSource(const DaemonOptions& options);

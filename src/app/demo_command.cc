@@ -66,7 +66,7 @@ int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
   options.metrics_address.clear();
   options.nfd_features_dir.clear();
   options.pod_resources_socket.clear();
-  const std::string resource = *resources::EpcDeviceResource(options.resources);
+  const std::string resource = resources::EpcDeviceResource(options.resources)->str();
 
   say.Step("starting tee-device-plugin serve");
   auto started = std::chrono::steady_clock::now();

@@ -7,15 +7,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/atomic_file.h"
-#include "common/byte_size.h"
+#include "app/plan_report.h"
 #include "common/status_macros.h"
 #include "observe/logging.h"
-#include "resources/cdi_spec.h"
 
 namespace teedp::app {
 namespace {
@@ -30,61 +27,7 @@ sigset_t TerminationSignals() {
   return set;
 }
 
-bool SamePlan(const resources::EpcPlan& a, const resources::EpcPlan& b) {
-  return a.unit_count == b.unit_count && a.blocks == b.blocks && a.healthy == b.healthy &&
-         a.has_topology == b.has_topology && a.container_edits == b.container_edits &&
-         a.cdi_device == b.cdi_device;
-}
-
-// Each resource needs its own socket; two names that end alike ("a.com/x", "b.com/x") would
-// share one.
-absl::Status CheckSocketsDiffer(const std::vector<resources::ResourceSpec>& specs) {
-  std::set<std::string> sockets;
-  for (const resources::ResourceSpec& spec : specs) {
-    if (!sockets.insert(kubelet::SocketNameFor(spec.resource_name)).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "two resources would share the socket ", kubelet::SocketNameFor(spec.resource_name),
-          " (the part of the name after the /); rename one of them, such as ", spec.resource_name));
-    }
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
-
-std::string DescribePlan(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
-  const std::string health = plan.healthy ? "Healthy" : "Unhealthy: " + plan.health_reason;
-  if (plan.shared_device()) {
-    std::string device =
-        plan.container_edits.devices.empty()
-            ? (plan.container_edits.mounts.empty() ? std::string("no device")
-                                                   : plan.container_edits.mounts.front().host_path)
-            : plan.container_edits.devices.front().host_path;
-    return absl::StrCat(plan.resource_name, ": ", plan.unit_count, " containers may share ", device,
-                        ", ", health);
-  }
-  return absl::StrCat(plan.resource_name, ": ", plan.unit_count, " units of ",
-                      FormatByteSize(plan.unit_bytes), " (", FormatByteSize(inventory.epc_bytes),
-                      " of EPC, ", plan.blocks.size(), " NUMA block(s), driver ",
-                      hw::SgxDriverName(inventory.driver), "), ", health);
-}
-
-std::string CappedWarning(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
-  std::string unit = FormatByteSize(plan.smallest_fitting_unit_bytes);
-  std::erase(unit, ' ');  // as the flag takes it: "4MiB"
-  std::string advice = plan.smallest_fitting_unit_bytes == 0
-                           ? "no unit up to 1 GiB would fit all of it"
-                           : absl::StrCat("--epc-unit ", unit,
-                                          " (with a resource name that says so) would advertise "
-                                          "all of it");
-  return absl::StrCat("ADVERTISING ONLY PART OF THE EPC: this node has ",
-                      FormatByteSize(inventory.epc_bytes), " = ", plan.units_on_node, " units of ",
-                      FormatByteSize(plan.unit_bytes),
-                      ", more than one ListAndWatch message the kubelet accepts (4 MiB) can list; "
-                      "advertising ",
-                      plan.unit_count, " units (",
-                      FormatByteSize(plan.unit_count * plan.unit_bytes), "); ", advice);
-}
 
 void BlockTerminationSignals() {
   sigset_t set = TerminationSignals();
@@ -111,7 +54,10 @@ PluginDaemon::PluginDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSourc
     : options_(std::move(options)),
       root_(options_.host_root),
       cpuid_(std::move(cpuid)),
-      loop_(std::move(loop)) {}
+      loop_(std::move(loop)),
+      node_labels_(options_.nfd_features_dir) {
+  if (options_.cdi) cdi_spec_ = std::make_unique<CdiSpecWriter>(options_.cdi_dir);
+}
 
 PluginDaemon::~PluginDaemon() {
   if (metrics_server_ != nullptr) metrics_server_->Stop();  // its handlers read what follows
@@ -125,64 +71,93 @@ PluginDaemon::~PluginDaemon() {
 
 absl::Status PluginDaemon::Plan() {
   hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
-  TEE_ASSIGN_OR_RETURN(std::vector<resources::ResourceSpec> specs,
-                       resources::ResourcesFor(options_.resources, inventory));
-  TEE_RETURN_IF_ERROR(CheckSocketsDiffer(specs));
+  node_config_ = NodeConfigOf(options_);
+  TEE_ASSIGN_OR_RETURN(resources::NodePlan node, resources::PlanNode(node_config_, inventory));
+  node_config_.guests = node.guests;
   for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
-  UpdateNodeLabels(inventory);
-  for (resources::ResourceSpec& spec : specs) {
-    TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, PlanOne(inventory, spec));
+  node_labels_.Update(inventory);
+  for (resources::ResourcePlan& plan : node.resources) {
     LogPlan(inventory, plan);
+    std::string name = plan.resource_name;
     auto store = std::make_unique<kubelet::SnapshotStore>(
-        kubelet::MakeSnapshot(1, std::make_shared<const resources::EpcPlan>(std::move(plan))));
-    served_.push_back({std::move(spec), std::move(store), nullptr});
+        kubelet::MakeSnapshot(1, std::make_shared<const resources::ResourcePlan>(std::move(plan))));
+    served_.push_back({std::move(name), std::move(store), nullptr});
   }
-  if (options_.cdi) TEE_RETURN_IF_ERROR(WriteCdiSpec());
-  if (options_.resources.register_epc) {
-    // ValidateOptions allowed it only where the profile publishes EPC as an extended resource.
-    const std::string name = *resources::EpcExtendedResource(options_.resources);
-    absl::StatusOr<std::unique_ptr<kubeapi::CapacityPublisher>> publisher =
-        kubeapi::CapacityPublisher::Create(name, inventory.epc_bytes, options_.service_account_dir);
-    if (!publisher.ok()) {
-      return absl::Status(publisher.status().code(),
-                          absl::StrCat("--register-epc: ", publisher.status().message()));
-    }
-    capacity_publisher_ = std::move(publisher).value();
+  TEE_RETURN_IF_ERROR(WriteCdiSpec());
+  return StartCapacityPublisher(inventory);
+}
+
+absl::Status PluginDaemon::StartCapacityPublisher(const hw::Inventory& inventory) {
+  if (!options_.register_epc) return absl::OkStatus();
+  // ValidateOptions allowed it only where the profile publishes EPC as an extended resource.
+  const std::string name = *resources::EpcExtendedResource(options_.resources);
+  absl::StatusOr<std::unique_ptr<kubeapi::CapacityPublisher>> publisher =
+      kubeapi::CapacityPublisher::Create(name, inventory.epc_bytes, options_.service_account_dir);
+  if (!publisher.ok()) {
+    return absl::Status(publisher.status().code(),
+                        absl::StrCat("--register-epc: ", publisher.status().message()));
   }
+  capacity_publisher_ = std::move(publisher).value();
   return absl::OkStatus();
 }
 
-absl::StatusOr<resources::EpcPlan> PluginDaemon::PlanOne(
-    const hw::Inventory& inventory, const resources::ResourceSpec& spec) const {
-  TEE_ASSIGN_OR_RETURN(resources::EpcPlan plan, resources::PlanResource(inventory, spec));
-  if (options_.cdi) plan.cdi_device = resources::QualifiedCdiName(plan.resource_name);
-  return plan;
+absl::Status PluginDaemon::WriteCdiSpec() {
+  if (cdi_spec_ == nullptr) return absl::OkStatus();
+  std::vector<std::shared_ptr<const resources::ResourcePlan>> plans;
+  for (const Served& served : served_) plans.push_back(served.store->Current()->plan);
+  return cdi_spec_->Write(plans);
 }
 
-absl::Status PluginDaemon::WriteCdiSpec() const {
-  std::vector<std::pair<std::string, resources::ContainerEdits>> edits;
-  for (const Served& served : served_) {
-    std::shared_ptr<const kubelet::PluginSnapshot> current = served.store->Current();
-    edits.emplace_back(current->plan->resource_name, current->plan->container_edits);
-  }
-  const std::string path =
-      absl::StrCat(options_.cdi_dir, "/", std::string(resources::kCdiSpecFile));
-  TEE_RETURN_IF_ERROR(WriteFileAtomically(path, resources::BuildCdiSpec(edits).dump(2) + "\n"));
-  spdlog::info("wrote the CDI spec {}", path);
-  return absl::OkStatus();
-}
-
-void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::EpcPlan& plan) {
+void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::ResourcePlan& plan) {
   spdlog::info("{}", DescribePlan(inventory, plan));
   if (plan.capped()) spdlog::warn("{}", CappedWarning(inventory, plan));
 }
 
+std::vector<PluginDaemon::Step> PluginDaemon::RunSteps() {
+  return {
+      // Written while planning in Create(); taken away last, once nothing is served.
+      {"node labels", nullptr, [this] { node_labels_.Remove(); }},
+      {"signals", [this] { return options_.handle_signals ? WatchSignals() : absl::OkStatus(); },
+       nullptr},
+      {"device watch", [this] { return WatchDevices(); }, nullptr},
+      {"kubelet endpoints", [this] { return StartEndpoints(); },
+       [this] { clean_shutdown_ = ShutdownEndpoints(); }},
+      {"metrics server",
+       [this] {
+         StartMetrics();
+         return absl::OkStatus();
+       },
+       [this] {
+         if (metrics_server_ != nullptr) metrics_server_->Stop();
+       }},
+  };
+}
+
 absl::Status PluginDaemon::Run() {
-  if (options_.handle_signals) TEE_RETURN_IF_ERROR(WatchSignals());
-  TEE_RETURN_IF_ERROR(WatchDevices());
+  const std::vector<Step> steps = RunSteps();
+  absl::Status status;
+  size_t started = 0;
+  for (; started < steps.size(); ++started) {
+    const Step& step = steps[started];
+    if (step.start == nullptr) continue;
+    status = step.start();
+    if (!status.ok()) {
+      status = absl::Status(status.code(), absl::StrCat(step.name, ": ", status.message()));
+      break;
+    }
+  }
+  if (status.ok()) loop_->Run();
+  while (started > 0) {
+    const Step& step = steps[--started];
+    if (step.stop != nullptr) step.stop();
+  }
+  return status;
+}
+
+absl::Status PluginDaemon::StartEndpoints() {
   for (Served& served : served_) {
-    kubelet::PluginEndpoint::Options endpoint_options{
-        options_.plugin_dir, served.spec.resource_name, options_.register_timeout, nullptr};
+    kubelet::PluginEndpoint::Options endpoint_options{options_.plugin_dir, served.resource_name,
+                                                      options_.register_timeout, nullptr};
     if (capacity_publisher_ != nullptr) {
       // A kubelet that re-registers its Node may drop extended resources it does not serve.
       endpoint_options.on_registered = [this] { capacity_publisher_->Request(); };
@@ -191,23 +166,22 @@ absl::Status PluginDaemon::Run() {
                                                                 std::move(endpoint_options));
     TEE_RETURN_IF_ERROR(served.endpoint->Start());
   }
-  if (metrics_server_ != nullptr) {
-    metrics_server_->Start();
-    observe::LogFields fields({{"metrics_url", metrics_server_->url()}});
-    spdlog::info("serving /metrics, /healthz and /readyz");
-  }
-  loop_->Run();
-  if (metrics_server_ != nullptr) metrics_server_->Stop();
-  clean_shutdown_ = ShutdownEndpoints();
-  RemoveNodeLabels();
   return absl::OkStatus();
+}
+
+void PluginDaemon::StartMetrics() {
+  if (metrics_server_ == nullptr) return;
+  metrics_server_->Start();
+  observe::LogFields fields({{"metrics_url", metrics_server_->url()}});
+  spdlog::info("serving /metrics, /healthz and /readyz");
 }
 
 bool PluginDaemon::ShutdownEndpoints() {
   bool clean = true;
   for (Served& served : served_) {
+    if (served.endpoint == nullptr) continue;  // start-up stopped before it
     spdlog::info("stopping: removing {} and closing streams",
-                 kubelet::SocketNameFor(served.spec.resource_name));
+                 kubelet::SocketNameFor(served.resource_name));
     const bool stopped = served.endpoint->Shutdown(kShutdownGrace);
     if (stopped) served.store->WaitForNoWatchers(absl::Seconds(1));
     clean = clean && stopped;
@@ -239,33 +213,34 @@ absl::Status PluginDaemon::WatchDevices() {
 
 void PluginDaemon::Reprobe() {
   hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
-  UpdateNodeLabels(inventory);
+  node_labels_.Update(inventory);
+  absl::StatusOr<resources::NodePlan> node = resources::PlanNode(node_config_, inventory);
+  if (!node.ok()) {  // the config was accepted at start, so this cannot happen; keep serving
+    spdlog::error("re-planning failed: {}", node.status().ToString());
+    return;
+  }
   bool edits_changed = false;
   bool any_changed = false;
-  for (Served& served : served_) {
-    auto plan = PlanOne(inventory, served.spec);
-    if (!plan.ok()) {  // the config was accepted at start, so this cannot happen; keep serving
-      spdlog::error("re-planning {} failed: {}", served.spec.resource_name,
-                    plan.status().ToString());
-      continue;
+  // With the guests pinned, the resources and their order are those served since the start.
+  for (size_t i = 0; i < served_.size(); ++i) {
+    resources::ResourcePlan& plan = node->resources[i];
+    std::shared_ptr<const kubelet::PluginSnapshot> current = served_[i].store->Current();
+    if (*current->plan == plan) continue;
+    if (current->plan->healthy != plan.healthy) {
+      spdlog::warn("{} is now {}{}", plan.resource_name, plan.healthy ? "Healthy" : "Unhealthy",
+                   plan.healthy ? "" : ": " + plan.health_reason);
     }
-    std::shared_ptr<const kubelet::PluginSnapshot> current = served.store->Current();
-    if (SamePlan(*current->plan, *plan)) continue;
-    if (current->plan->healthy != plan->healthy) {
-      spdlog::warn("{} is now {}{}", plan->resource_name, plan->healthy ? "Healthy" : "Unhealthy",
-                   plan->healthy ? "" : ": " + plan->health_reason);
-    }
-    edits_changed = edits_changed || current->plan->container_edits != plan->container_edits;
+    edits_changed = edits_changed || current->plan->container_edits != plan.container_edits;
     any_changed = true;
-    LogPlan(inventory, *plan);
-    served.store->Publish(kubelet::MakeSnapshot(
-        current->version + 1, std::make_shared<const resources::EpcPlan>(std::move(plan).value())));
+    LogPlan(inventory, plan);
+    served_[i].store->Publish(kubelet::MakeSnapshot(
+        current->version + 1, std::make_shared<const resources::ResourcePlan>(std::move(plan))));
   }
   // Why the plan changed, such as a sysfs value that went bad and is now ignored.
   if (any_changed) {
     for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
   }
-  if (options_.cdi && edits_changed) {
+  if (edits_changed) {
     if (absl::Status status = WriteCdiSpec(); !status.ok()) {
       spdlog::error("cannot update the CDI spec: {}", status.ToString());
     }

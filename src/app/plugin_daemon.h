@@ -1,21 +1,24 @@
-// Provides PluginDaemon, the composition behind `serve`: probe the hardware, plan the resources
-// of the chosen profile (EPC units or shared SGX devices, plus confidential VM guest interfaces),
-// serve each to the kubelet on its own socket, follow device-node changes and kubelet restarts,
-// keep the CDI spec current when asked to, serve /metrics, /healthz and /readyz, keep the node
-// labels file for NFD current, and stop cleanly on SIGTERM/SIGINT or Stop().
+// Provides PluginDaemon, the composition behind `serve`. It only wires and sequences: the plan
+// comes from resources::PlanNode, each resource is served by a kubelet::PluginEndpoint, the CDI
+// spec and the node labels file are kept by their writers (CdiSpecWriter, NodeLabelsUpdater), and
+// /metrics, /healthz and /readyz by observe::MetricsServer. Device-node changes re-probe and
+// re-plan; Run()'s start-up steps and their teardown are one ordered list (RunSteps); it stops
+// cleanly on SIGTERM/SIGINT or Stop().
 // Thread safety: Run() on one thread; Stop() and the read-only accessors from any thread; the
 // HTTP handlers run on the metrics server's threads and only read.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "app/cdi_spec_writer.h"
 #include "app/daemon_options.h"
+#include "app/node_labels_updater.h"
 #include "common/event_loop.h"
-#include "common/log_on_change.h"
 #include "health/device_watcher.h"
 #include "hw/cpuid_source.h"
 #include "hw/host_root.h"
@@ -24,7 +27,6 @@
 #include "kubelet/plugin_endpoint.h"
 #include "kubelet/snapshot_store.h"
 #include "observe/metrics_server.h"
-#include "observe/node_labels.h"
 #include "observe/pod_resources.h"
 
 namespace teedp::app {
@@ -50,52 +52,55 @@ class PluginDaemon {
                std::unique_ptr<EventLoop> loop);
   // One resource served to the kubelet.
   struct Served {
-    resources::ResourceSpec spec;
+    std::string resource_name;
     std::unique_ptr<kubelet::SnapshotStore> store;
     std::unique_ptr<kubelet::PluginEndpoint> endpoint;
   };
 
+  // One start-up step of Run() and its teardown. Run() starts the steps in order, and on the way
+  // out tears down, in reverse order, every step that started (a null part does nothing).
+  struct Step {
+    const char* name;
+    std::function<absl::Status()> start;
+    std::function<void()> stop;
+  };
+  std::vector<Step> RunSteps();
+
   absl::Status Plan();
-  absl::StatusOr<resources::EpcPlan> PlanOne(const hw::Inventory& inventory,
-                                             const resources::ResourceSpec& spec) const;
-  absl::Status WriteCdiSpec() const;
+  absl::Status StartCapacityPublisher(const hw::Inventory& inventory);
   absl::Status BindMetrics();
-  void UpdateNodeLabels(const hw::Inventory& inventory);
-  void RemoveNodeLabels();
   // The HTTP handlers (metrics server threads).
   std::string RenderMetrics();
   observe::ProbeResult CheckLive() const;
   observe::ProbeResult CheckReady() const;
   absl::Status WatchSignals();
   absl::Status WatchDevices();
+  absl::Status StartEndpoints();
+  void StartMetrics();
   void Reprobe();
   bool ShutdownEndpoints();
-  static void LogPlan(const hw::Inventory& inventory, const resources::EpcPlan& plan);
+  absl::Status WriteCdiSpec();
+  static void LogPlan(const hw::Inventory& inventory, const resources::ResourcePlan& plan);
 
   DaemonOptions options_;
   hw::HostRoot root_;
   std::unique_ptr<hw::CpuidSource> cpuid_;
   std::unique_ptr<EventLoop> loop_;
-  std::vector<Served> served_;  // fixed at start, in ResourcesFor order
+  // What resources::PlanNode is asked on every re-probe: the options' configuration with the
+  // guest interfaces pinned to those found at start.
+  resources::NodeConfig node_config_;
+  std::vector<Served> served_;  // fixed at start, in PlanNode order
   // --register-epc: keeps the EPC extended resource in the Node's capacity; null otherwise.
   std::unique_ptr<kubeapi::CapacityPublisher> capacity_publisher_;
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
-  std::unique_ptr<observe::NodeLabelsFile> node_labels_;  // null when --nfd-features-dir is ""
-  LogOnChange node_labels_failures_;                      // logged once per change
+  NodeLabelsUpdater node_labels_;            // does nothing when --nfd-features-dir is ""
+  std::unique_ptr<CdiSpecWriter> cdi_spec_;  // null without --cdi
   std::unique_ptr<observe::PodResourcesReader> pod_resources_;
   // Destroyed before the members above, which its handlers read (and stopped first in ~).
   std::unique_ptr<observe::MetricsServer> metrics_server_;
   int signal_fd_ = -1;
   bool clean_shutdown_ = true;
 };
-
-// The line `serve` logs and `detect` prints for a plan: units and their size for EPC, slots and
-// the device for a shared resource, and health.
-std::string DescribePlan(const hw::Inventory& inventory, const resources::EpcPlan& plan);
-
-// The loud warning for a plan cut to the kubelet's message limit: the node's EPC, what is
-// advertised, and the smallest unit that would list all of it.
-std::string CappedWarning(const hw::Inventory& inventory, const resources::EpcPlan& plan);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and threads it starts later) so the daemon can
 // read them from a signalfd. Call first thing in main, before gRPC starts threads.

@@ -1,4 +1,4 @@
-// PluginDaemon's observability: the metrics and probe endpoint and the node labels file.
+// PluginDaemon's observability: the metrics and probe endpoint and its handlers.
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -32,7 +32,7 @@ absl::Status PluginDaemon::BindMetrics() {
   if (!address.ok()) return address.status();  // ValidateOptions refused it already
   if (!options_.pod_resources_socket.empty()) {
     std::set<std::string> names;
-    for (const Served& served : served_) names.insert(served.spec.resource_name);
+    for (const Served& served : served_) names.insert(served.resource_name);
     pod_resources_ =
         std::make_unique<observe::PodResourcesReader>(observe::PodResourcesReader::Options{
             .socket_path = options_.pod_resources_socket, .resources = std::move(names)});
@@ -75,32 +75,11 @@ observe::ProbeResult PluginDaemon::CheckReady() const {
   std::vector<std::string> waiting;
   for (const Served& served : served_) {
     if (served.endpoint == nullptr || !served.endpoint->registered()) {
-      waiting.push_back(served.spec.resource_name);
+      waiting.push_back(served.resource_name);
     }
   }
   if (waiting.empty()) return {true, ""};
   return {false, absl::StrCat("not registered with the kubelet: ", absl::StrJoin(waiting, ", "))};
-}
-
-void PluginDaemon::UpdateNodeLabels(const hw::Inventory& inventory) {
-  if (options_.nfd_features_dir.empty()) return;
-  if (node_labels_ == nullptr) {
-    node_labels_ = std::make_unique<observe::NodeLabelsFile>(options_.nfd_features_dir);
-  }
-  absl::StatusOr<bool> written = node_labels_->Update(observe::NodeLabelsFor(inventory));
-  if (written.ok() && *written) spdlog::info("node labels written to {}", node_labels_->path());
-  if (written.ok()) {
-    node_labels_failures_.Clear();
-  } else if (node_labels_failures_.Note(written.status().ToString())) {
-    spdlog::warn("node labels not written: {}", written.status().ToString());
-  }
-}
-
-void PluginDaemon::RemoveNodeLabels() {
-  if (node_labels_ == nullptr) return;
-  if (absl::Status status = node_labels_->Remove(); !status.ok()) {
-    spdlog::warn("cannot remove the node labels file: {}", status.ToString());
-  }
 }
 
 }  // namespace teedp::app

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/bounded_read.h"
 #include "common/host_port.h"
+#include "common/kubernetes_names.h"
 #include "common/status_macros.h"
 
 namespace teedp::kubeapi {
@@ -49,27 +50,6 @@ absl::StatusOr<HostPort> ServiceEndpoint(const std::string& host, const std::str
                      "\" is not a port: ", parsed_port.status().message()));
   }
   return HostPort{*std::move(parsed_host), *parsed_port};
-}
-
-bool IsNodeNameLabel(std::string_view label) {
-  if (label.empty() || label.size() > 63) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(label.front()) || !alnum(label.back())) return false;
-  for (char c : label) {
-    if (!alnum(c) && c != '-') return false;
-  }
-  return true;
-}
-
-bool IsNodeName(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = name.find('.', start);
-    if (!IsNodeNameLabel(name.substr(start, dot - start))) return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
 }
 
 }  // namespace
@@ -144,7 +124,7 @@ absl::StatusOr<std::string> NodeNameFromEnvironment(const EnvironmentLookup& env
                      "(env ",
                      variable, " from fieldRef spec.nodeName)"));
   }
-  if (!IsNodeName(*name)) {
+  if (DnsSubdomainFault(*name) != NameFault::kNone) {
     return absl::InvalidArgumentError(
         absl::StrCat(variable, " \"", absl::CHexEscape(*name),
                      "\" is not a node name (a lowercase RFC 1123 subdomain)"));

@@ -15,7 +15,8 @@ absl::Status InRequest(const char* what, int index, const absl::Status& status) 
 }
 
 absl::StatusOr<resources::UnitSelection> SelectUnits(
-    const resources::EpcPlan& plan, const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    const resources::ResourcePlan& plan,
+    const google::protobuf::RepeatedPtrField<std::string>& ids) {
   resources::UnitSelection selection(plan.unit_count);
   for (const std::string& id : ids) TEE_RETURN_IF_ERROR(selection.Add(id));
   return selection;
@@ -41,7 +42,8 @@ void FillContainerResponse(const resources::ContainerEdits& edits,
 
 }  // namespace
 
-absl::Status HandleAllocate(const resources::EpcPlan& plan, const v1beta1::AllocateRequest& request,
+absl::Status HandleAllocate(const resources::ResourcePlan& plan,
+                            const v1beta1::AllocateRequest& request,
                             v1beta1::AllocateResponse* response) {
   if (request.container_requests().empty()) {
     return absl::InvalidArgumentError("Allocate has no container requests");
@@ -56,7 +58,7 @@ absl::Status HandleAllocate(const resources::EpcPlan& plan, const v1beta1::Alloc
   return absl::OkStatus();
 }
 
-absl::Status HandlePreferredAllocation(const resources::EpcPlan& plan,
+absl::Status HandlePreferredAllocation(const resources::ResourcePlan& plan,
                                        const v1beta1::PreferredAllocationRequest& request,
                                        v1beta1::PreferredAllocationResponse* response) {
   for (int i = 0; i < request.container_requests_size(); ++i) {
@@ -73,7 +75,7 @@ absl::Status HandlePreferredAllocation(const resources::EpcPlan& plan,
     if (!chosen.ok()) return InRequest("container request", i, chosen.status());
     auto* ids = response->add_container_responses()->mutable_deviceids();
     ids->Reserve(static_cast<int>(chosen->size()));
-    for (uint32_t index : *chosen) resources::AppendEpcDeviceId(index, ids->Add());
+    for (uint32_t index : *chosen) resources::AppendDeviceId(index, ids->Add());
   }
   return absl::OkStatus();
 }

@@ -5,17 +5,18 @@
 
 #include "absl/status/status.h"
 #include "deviceplugin/v1beta1/api.pb.h"
-#include "resources/epc_plan.h"
+#include "resources/resource_plan.h"
 
 namespace teedp::kubelet {
 
 // Fills one container response per container request. InvalidArgument naming the container
 // request and the bad ID when an ID is unknown or repeated, or a request is empty.
-absl::Status HandleAllocate(const resources::EpcPlan& plan, const v1beta1::AllocateRequest& request,
+absl::Status HandleAllocate(const resources::ResourcePlan& plan,
+                            const v1beta1::AllocateRequest& request,
                             v1beta1::AllocateResponse* response);
 
 // One preferred ID list per container request, as resources::PreferUnits decides.
-absl::Status HandlePreferredAllocation(const resources::EpcPlan& plan,
+absl::Status HandlePreferredAllocation(const resources::ResourcePlan& plan,
                                        const v1beta1::PreferredAllocationRequest& request,
                                        v1beta1::PreferredAllocationResponse* response);
 

@@ -8,8 +8,8 @@
 namespace teedp::kubelet {
 namespace {
 
-resources::EpcPlan TwoNodePlan() {
-  resources::EpcPlan plan;
+resources::ResourcePlan TwoNodePlan() {
+  resources::ResourcePlan plan;
   plan.resource_name = "example.com/epc";
   plan.unit_count = 100;
   plan.blocks = {{0, 0, 50}, {1, 50, 50}};
@@ -66,7 +66,7 @@ TEST(AllocationHandlersTest, PreferredAllocationAnswersEachContainer) {
 }
 
 TEST(DeviceListEncoderTest, EveryUnitWithHealthAndNumaNode) {
-  resources::EpcPlan plan = TwoNodePlan();
+  resources::ResourcePlan plan = TwoNodePlan();
   v1beta1::ListAndWatchResponse list = EncodeDeviceList(plan);
   ASSERT_EQ(list.devices_size(), 100);
   EXPECT_EQ(list.devices(0).id(), "0");
@@ -100,7 +100,7 @@ TEST(DeviceListEncoderTest, PlannedSizeMatchesTheEncodingExactly) {
   };
   for (const Case& c : cases) {
     for (bool healthy : {true, false}) {
-      resources::EpcPlan plan;
+      resources::ResourcePlan plan;
       plan.blocks = c.blocks;
       plan.has_topology = c.has_topology;
       plan.healthy = healthy;

@@ -41,7 +41,7 @@ std::string TopologyField(int numa_node) {
 
 }  // namespace
 
-std::string EncodeDeviceListBytes(const resources::EpcPlan& plan) {
+std::string EncodeDeviceListBytes(const resources::ResourcePlan& plan) {
   std::string out;
   out.reserve(resources::EncodedDeviceListBytes(plan.blocks, plan.has_topology, plan.healthy));
   const std::string health = plan.healthy ? kHealthy : kUnhealthy;
@@ -54,7 +54,7 @@ std::string EncodeDeviceListBytes(const resources::EpcPlan& plan) {
     if (plan.has_topology) tail += TopologyField(block.numa_node);
     for (uint32_t index = block.first; index < block.first + block.count; ++index) {
       id.clear();
-      resources::AppendEpcDeviceId(index, &id);
+      resources::AppendDeviceId(index, &id);
       out.push_back(kDevicesTag);
       AppendVarint(2 + id.size() + tail.size(), &out);  // IDs are far shorter than 128 bytes
       out.push_back(kIdTag);
@@ -66,14 +66,14 @@ std::string EncodeDeviceListBytes(const resources::EpcPlan& plan) {
   return out;
 }
 
-v1beta1::ListAndWatchResponse EncodeDeviceList(const resources::EpcPlan& plan) {
+v1beta1::ListAndWatchResponse EncodeDeviceList(const resources::ResourcePlan& plan) {
   v1beta1::ListAndWatchResponse response;
   response.mutable_devices()->Reserve(static_cast<int>(plan.unit_count));
   const std::string health = plan.healthy ? kHealthy : kUnhealthy;
   for (const resources::UnitBlock& block : plan.blocks) {
     for (uint32_t index = block.first; index < block.first + block.count; ++index) {
       v1beta1::Device* device = response.add_devices();
-      resources::AppendEpcDeviceId(index, device->mutable_id());
+      resources::AppendDeviceId(index, device->mutable_id());
       device->set_health(health);
       if (plan.has_topology) device->mutable_topology()->add_nodes()->set_id(block.numa_node);
     }

@@ -17,8 +17,8 @@
 namespace teedp::kubelet {
 namespace {
 
-std::shared_ptr<const resources::EpcPlan> MakePlan(uint32_t units, bool healthy) {
-  auto plan = std::make_shared<resources::EpcPlan>();
+std::shared_ptr<const resources::ResourcePlan> MakePlan(uint32_t units, bool healthy) {
+  auto plan = std::make_shared<resources::ResourcePlan>();
   plan->resource_name = "example.com/epc";
   plan->unit_count = units;
   plan->blocks = {{0, 0, units / 2}, {1, units / 2, units - units / 2}};

@@ -52,7 +52,7 @@ class CapturingSink : public spdlog::sinks::base_sink<std::mutex> {
 };
 
 std::shared_ptr<const PluginSnapshot> Snapshot() {
-  auto plan = std::make_shared<resources::EpcPlan>();
+  auto plan = std::make_shared<resources::ResourcePlan>();
   plan->resource_name = kResource;
   plan->unit_count = 16;
   plan->blocks = {{-1, 0, 16}};

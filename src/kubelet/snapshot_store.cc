@@ -6,8 +6,8 @@
 
 namespace teedp::kubelet {
 
-std::shared_ptr<const PluginSnapshot> MakeSnapshot(uint64_t version,
-                                                   std::shared_ptr<const resources::EpcPlan> plan) {
+std::shared_ptr<const PluginSnapshot> MakeSnapshot(
+    uint64_t version, std::shared_ptr<const resources::ResourcePlan> plan) {
   auto snapshot = std::make_shared<PluginSnapshot>();
   snapshot->version = version;
   std::string bytes = EncodeDeviceListBytes(*plan);

@@ -15,13 +15,13 @@
 #include "absl/time/time.h"
 #include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
-#include "resources/epc_plan.h"
+#include "resources/resource_plan.h"
 
 namespace teedp::kubelet {
 
 struct PluginSnapshot {
   uint64_t version = 0;
-  std::shared_ptr<const resources::EpcPlan> plan;
+  std::shared_ptr<const resources::ResourcePlan> plan;
   // The serialized ListAndWatchResponse, encoded once and shared by every stream (a ByteBuffer
   // copy only takes a reference).
   grpc::ByteBuffer devices;
@@ -29,8 +29,8 @@ struct PluginSnapshot {
 };
 
 // Builds a snapshot for `plan`, encoding its device list.
-std::shared_ptr<const PluginSnapshot> MakeSnapshot(uint64_t version,
-                                                   std::shared_ptr<const resources::EpcPlan> plan);
+std::shared_ptr<const PluginSnapshot> MakeSnapshot(
+    uint64_t version, std::shared_ptr<const resources::ResourcePlan> plan);
 
 class SnapshotStore {
  public:

@@ -13,7 +13,7 @@ namespace teedp::kubelet {
 namespace {
 
 std::shared_ptr<const PluginSnapshot> Snapshot(uint64_t version, uint32_t units) {
-  auto plan = std::make_shared<resources::EpcPlan>();
+  auto plan = std::make_shared<resources::ResourcePlan>();
   plan->unit_count = units;
   plan->blocks = {{-1, 0, units}};
   plan->healthy = true;

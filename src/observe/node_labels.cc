@@ -8,16 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/atomic_file.h"
+#include "common/kubernetes_names.h"
 
 namespace teedp::observe {
 namespace {
 
-constexpr size_t kMaxLabelValue = 63;
 constexpr uint64_t kMiB = uint64_t{1} << 20;
-
-bool IsAlphanumeric(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
 
 std::string Bool(bool value) { return value ? "true" : "false"; }
 
@@ -42,13 +38,7 @@ std::vector<NodeLabel> NodeLabelsFor(const hw::Inventory& inventory) {
 }
 
 bool IsValidLabelValue(std::string_view value) {
-  if (value.empty()) return true;
-  if (value.size() > kMaxLabelValue) return false;
-  if (!IsAlphanumeric(value.front()) || !IsAlphanumeric(value.back())) return false;
-  for (char c : value) {
-    if (!IsAlphanumeric(c) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
+  return LabelValueFault(value) == NameFault::kNone;
 }
 
 absl::StatusOr<std::string> FeatureFileText(const std::vector<NodeLabel>& labels) {

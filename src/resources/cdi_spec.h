@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "resources/epc_plan.h"
+#include "resources/container_edits.h"
 
 namespace teedp::resources {
 

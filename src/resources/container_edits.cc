@@ -1,10 +1,9 @@
-// PlanContainerEdits (declared in epc_plan.h): what a container needs to run enclaves here.
+#include "resources/container_edits.h"
+
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "resources/epc_plan.h"
 
 namespace teedp::resources {
 namespace {

@@ -1,9 +1,9 @@
+#include "resources/container_edits.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
-
-#include "resources/epc_plan.h"
 
 namespace teedp::resources {
 namespace {

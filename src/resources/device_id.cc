@@ -36,7 +36,7 @@ std::string_view RenderByte(unsigned char c, std::array<char, 4>* buffer) {
 
 }  // namespace
 
-void AppendEpcDeviceId(uint32_t index, std::string* out) {
+void AppendDeviceId(uint32_t index, std::string* out) {
   std::array<char, kMaxIdLength> reversed;
   size_t length = 0;
   do {
@@ -46,13 +46,13 @@ void AppendEpcDeviceId(uint32_t index, std::string* out) {
   while (length > 0) out->push_back(reversed[--length]);
 }
 
-std::string EpcDeviceId(uint32_t index) {
+std::string DeviceId(uint32_t index) {
   std::string id;
-  AppendEpcDeviceId(index, &id);
+  AppendDeviceId(index, &id);
   return id;
 }
 
-std::optional<uint32_t> ParseEpcDeviceId(std::string_view id) {
+std::optional<uint32_t> ParseDeviceId(std::string_view id) {
   if (id.empty() || id.size() > kMaxIdLength) return std::nullopt;
   // Exactly one spelling per unit: "0" itself, otherwise no leading zero.
   if (id[0] == '0' && id.size() > 1) return std::nullopt;

@@ -1,7 +1,7 @@
-// Provides the EPC unit device IDs: short, stable for the same hardware (the kubelet checkpoints
-// them), and with exactly one spelling per unit so duplicates cannot hide behind aliases.
-// Format: the unit index in lower-case base 36 without leading zeros ("0", "1", ..., "a", "10").
-// Thread safety: pure functions.
+// Provides the device IDs of every resource's units: short, stable for the same hardware (the
+// kubelet checkpoints them), and with exactly one spelling per unit so duplicates cannot hide
+// behind aliases. Format: the unit index in lower-case base 36 without leading zeros ("0", "1",
+// ..., "a", "10"). Thread safety: pure functions.
 #pragma once
 
 #include <cstddef>
@@ -12,12 +12,12 @@
 
 namespace teedp::resources {
 
-std::string EpcDeviceId(uint32_t index);
+std::string DeviceId(uint32_t index);
 // Appends the ID to `out` without a temporary (used on the ListAndWatch hot path).
-void AppendEpcDeviceId(uint32_t index, std::string* out);
+void AppendDeviceId(uint32_t index, std::string* out);
 // The index of a canonical ID, or nullopt for anything else (empty, leading zero, upper case,
 // other characters, overflow). Does not check against a plan's unit count.
-std::optional<uint32_t> ParseEpcDeviceId(std::string_view id);
+std::optional<uint32_t> ParseDeviceId(std::string_view id);
 
 // A printable, bounded rendering of an untrusted ID for error messages: at most 64 characters,
 // bytes outside printable ASCII escaped as \xNN, "..." appended when cut.

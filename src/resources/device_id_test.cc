@@ -10,45 +10,45 @@ namespace {
 
 constexpr uint32_t kMax = std::numeric_limits<uint32_t>::max();
 
-TEST(EpcDeviceIdTest, KnownValues) {
-  EXPECT_EQ(EpcDeviceId(0), "0");
-  EXPECT_EQ(EpcDeviceId(9), "9");
-  EXPECT_EQ(EpcDeviceId(10), "a");
-  EXPECT_EQ(EpcDeviceId(35), "z");
-  EXPECT_EQ(EpcDeviceId(36), "10");
-  EXPECT_EQ(EpcDeviceId(99), "2r");
-  EXPECT_EQ(EpcDeviceId(kMax), "1z141z3");
+TEST(DeviceIdTest, KnownValues) {
+  EXPECT_EQ(DeviceId(0), "0");
+  EXPECT_EQ(DeviceId(9), "9");
+  EXPECT_EQ(DeviceId(10), "a");
+  EXPECT_EQ(DeviceId(35), "z");
+  EXPECT_EQ(DeviceId(36), "10");
+  EXPECT_EQ(DeviceId(99), "2r");
+  EXPECT_EQ(DeviceId(kMax), "1z141z3");
 }
 
-TEST(EpcDeviceIdTest, AppendKeepsWhatWasThere) {
+TEST(DeviceIdTest, AppendKeepsWhatWasThere) {
   std::string out = "x";
-  AppendEpcDeviceId(36, &out);
-  AppendEpcDeviceId(0, &out);
+  AppendDeviceId(36, &out);
+  AppendDeviceId(0, &out);
   EXPECT_EQ(out, "x100");
 }
 
-TEST(EpcDeviceIdTest, RoundTripsEveryIndexUpToAMillion) {
+TEST(DeviceIdTest, RoundTripsEveryIndexUpToAMillion) {
   std::string id;
   for (uint32_t index = 0; index <= 1'000'000; ++index) {
     id.clear();
-    AppendEpcDeviceId(index, &id);
-    ASSERT_EQ(ParseEpcDeviceId(id), index) << id;
+    AppendDeviceId(index, &id);
+    ASSERT_EQ(ParseDeviceId(id), index) << id;
   }
 }
 
-TEST(EpcDeviceIdTest, RoundTripsEdgeValues) {
+TEST(DeviceIdTest, RoundTripsEdgeValues) {
   for (uint32_t index :
        {0u, 1u, 35u, 36u, 1295u, 1296u, 46655u, 46656u, 1u << 20, 1u << 31, kMax - 1, kMax}) {
-    EXPECT_EQ(ParseEpcDeviceId(EpcDeviceId(index)), index) << index;
+    EXPECT_EQ(ParseDeviceId(DeviceId(index)), index) << index;
   }
   // Spread samples across the whole 32-bit range.
   for (uint64_t index = 0; index <= kMax; index += 4'294'967ull) {
     uint32_t i = static_cast<uint32_t>(index);
-    ASSERT_EQ(ParseEpcDeviceId(EpcDeviceId(i)), i);
+    ASSERT_EQ(ParseDeviceId(DeviceId(i)), i);
   }
 }
 
-TEST(ParseEpcDeviceIdTest, RejectsNonCanonicalSpellings) {
+TEST(ParseDeviceIdTest, RejectsNonCanonicalSpellings) {
   const std::string too_long(100 * 1024, '1');
   const std::string cases[] = {
       "",
@@ -74,14 +74,14 @@ TEST(ParseEpcDeviceIdTest, RejectsNonCanonicalSpellings) {
       too_long,
   };
   for (const std::string& id : cases) {
-    EXPECT_EQ(ParseEpcDeviceId(id), std::nullopt) << QuoteIdForMessage(id);
+    EXPECT_EQ(ParseDeviceId(id), std::nullopt) << QuoteIdForMessage(id);
   }
 }
 
-TEST(ParseEpcDeviceIdTest, AcceptsCanonicalEdges) {
-  EXPECT_EQ(ParseEpcDeviceId("0"), 0u);
-  EXPECT_EQ(ParseEpcDeviceId("z"), 35u);
-  EXPECT_EQ(ParseEpcDeviceId("1z141z3"), kMax);
+TEST(ParseDeviceIdTest, AcceptsCanonicalEdges) {
+  EXPECT_EQ(ParseDeviceId("0"), 0u);
+  EXPECT_EQ(ParseDeviceId("z"), 35u);
+  EXPECT_EQ(ParseDeviceId("1z141z3"), kMax);
 }
 
 TEST(QuoteIdForMessageTest, QuotesPlainIds) {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "resources/epc_plan.h"
+#include "resources/resource_plan.h"
 
 namespace teedp::resources {
 

@@ -40,7 +40,7 @@ std::pair<uint64_t, uint64_t> BlockRange(const UnitBlock& block, uint32_t unit_c
   return {std::min<uint64_t>(block.first, end), end};
 }
 
-std::vector<NodeGroup> GroupNodes(const EpcPlan& plan, Words available, Words must,
+std::vector<NodeGroup> GroupNodes(const ResourcePlan& plan, Words available, Words must,
                                   uint32_t unit_count) {
   std::vector<NodeGroup> groups;
   for (size_t b = 0; b < plan.blocks.size(); ++b) {
@@ -83,7 +83,7 @@ void TakeLowest(uint64_t first, uint64_t end, Words available, std::vector<uint6
   });
 }
 
-void TakeFromGroup(const EpcPlan& plan, const NodeGroup& group, uint32_t unit_count,
+void TakeFromGroup(const ResourcePlan& plan, const NodeGroup& group, uint32_t unit_count,
                    Words available, std::vector<uint64_t>* chosen, uint64_t* wanted) {
   for (size_t b = group.first_block; b<group.end_block&& * wanted> 0; ++b) {
     auto [first, end] = BlockRange(plan.blocks[b], unit_count);
@@ -91,7 +91,7 @@ void TakeFromGroup(const EpcPlan& plan, const NodeGroup& group, uint32_t unit_co
   }
 }
 
-absl::Status ValidateRequest(const EpcPlan& plan, const UnitSelection& available,
+absl::Status ValidateRequest(const ResourcePlan& plan, const UnitSelection& available,
                              const UnitSelection& must_include, int64_t size) {
   if (size < 1) {
     return absl::InvalidArgumentError(absl::StrCat("allocation size ", size, " is below 1"));
@@ -111,7 +111,7 @@ absl::Status ValidateRequest(const EpcPlan& plan, const UnitSelection& available
     if (uint64_t stray = must[w] & ~avail[w]; stray != 0) {
       uint32_t index = static_cast<uint32_t>(w * 64 + std::countr_zero(stray));
       return absl::InvalidArgumentError(absl::StrCat(
-          "must-include device ID ", QuoteIdForMessage(EpcDeviceId(index)), " is not available"));
+          "must-include device ID ", QuoteIdForMessage(DeviceId(index)), " is not available"));
     }
   }
   if (int64_t{must_include.size()} > size) {
@@ -122,7 +122,7 @@ absl::Status ValidateRequest(const EpcPlan& plan, const UnitSelection& available
 }
 
 // Picks `wanted` more units (beyond must_include, already in `chosen`) by node.
-void ChooseByNode(const EpcPlan& plan, const UnitSelection& available,
+void ChooseByNode(const ResourcePlan& plan, const UnitSelection& available,
                   const UnitSelection& must_include, std::vector<uint64_t>* chosen,
                   uint64_t wanted) {
   uint32_t unit_count = plan.unit_count;
@@ -146,7 +146,7 @@ void ChooseByNode(const EpcPlan& plan, const UnitSelection& available,
 
 }  // namespace
 
-absl::StatusOr<std::vector<uint32_t>> PreferUnits(const EpcPlan& plan,
+absl::StatusOr<std::vector<uint32_t>> PreferUnits(const ResourcePlan& plan,
                                                   const UnitSelection& available,
                                                   const UnitSelection& must_include, int64_t size) {
   absl::Status valid = ValidateRequest(plan, available, must_include, size);

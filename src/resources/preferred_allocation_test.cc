@@ -13,8 +13,8 @@ using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 
 // A plan with one block of `sizes[i]` units on NUMA node i.
-EpcPlan NodesPlan(std::vector<uint32_t> sizes) {
-  EpcPlan plan;
+ResourcePlan NodesPlan(std::vector<uint32_t> sizes) {
+  ResourcePlan plan;
   plan.has_topology = true;
   plan.healthy = true;
   for (size_t node = 0; node < sizes.size(); ++node) {
@@ -24,7 +24,7 @@ EpcPlan NodesPlan(std::vector<uint32_t> sizes) {
   return plan;
 }
 
-UnitSelection Units(const EpcPlan& plan, std::vector<std::pair<uint32_t, uint32_t>> ranges) {
+UnitSelection Units(const ResourcePlan& plan, std::vector<std::pair<uint32_t, uint32_t>> ranges) {
   UnitSelection selection(plan.unit_count);
   for (auto [first, end] : ranges) {
     for (uint32_t i = first; i < end; ++i) selection.AddIndex(i);
@@ -44,7 +44,7 @@ std::vector<uint32_t> Concat(std::vector<uint32_t> a, const std::vector<uint32_t
 }
 
 TEST(PreferUnitsTest, MustIncludeComesFirstThenItsNode) {
-  EpcPlan plan = NodesPlan({50, 50});
+  ResourcePlan plan = NodesPlan({50, 50});
   UnitSelection available = Units(plan, {{0, 100}});
   UnitSelection must = Units(plan, {{1, 3}});
   EXPECT_THAT(*PreferUnits(plan, available, must, 5), ElementsAre(0u, 1u, 2u, 3u, 4u));
@@ -52,7 +52,7 @@ TEST(PreferUnitsTest, MustIncludeComesFirstThenItsNode) {
 }
 
 TEST(PreferUnitsTest, SingleNodeWithMostFreeUnits) {
-  EpcPlan plan = NodesPlan({50, 50});
+  ResourcePlan plan = NodesPlan({50, 50});
   UnitSelection available = Units(plan, {{0, 10}, {50, 70}});
   EXPECT_THAT(*PreferUnits(plan, available, UnitSelection(100), 5),
               ElementsAreArray(Range(50, 55)));
@@ -62,13 +62,13 @@ TEST(PreferUnitsTest, SingleNodeWithMostFreeUnits) {
 }
 
 TEST(PreferUnitsTest, TiesGoToTheLowestNode) {
-  EpcPlan plan = NodesPlan({50, 50, 50});
+  ResourcePlan plan = NodesPlan({50, 50, 50});
   UnitSelection available = Units(plan, {{140, 150}, {90, 100}, {45, 50}});
   EXPECT_THAT(*PreferUnits(plan, available, UnitSelection(150), 3), ElementsAre(90u, 91u, 92u));
 }
 
 TEST(PreferUnitsTest, NodeHoldingMustIncludeWinsWhenItCanCoverTheRest) {
-  EpcPlan plan = NodesPlan({50, 50});
+  ResourcePlan plan = NodesPlan({50, 50});
   UnitSelection available = Units(plan, {{0, 30}, {60, 70}});
   UnitSelection must = Units(plan, {{65, 66}});
   // Node 0 has more free units, but finishing on node 1 keeps the container on one node.
@@ -76,7 +76,7 @@ TEST(PreferUnitsTest, NodeHoldingMustIncludeWinsWhenItCanCoverTheRest) {
 }
 
 TEST(PreferUnitsTest, OtherwiseTheNodeWithMostFreeUnitsCoversTheRest) {
-  EpcPlan plan = NodesPlan({50, 50, 50});
+  ResourcePlan plan = NodesPlan({50, 50, 50});
   UnitSelection available = Units(plan, {{0, 30}, {60, 70}, {100, 120}});
   UnitSelection must = Units(plan, {{65, 66}});
   // 14 more: node 1 has only 9 free, node 0 (30 free) beats node 2 (20 free).
@@ -85,7 +85,7 @@ TEST(PreferUnitsTest, OtherwiseTheNodeWithMostFreeUnitsCoversTheRest) {
 }
 
 TEST(PreferUnitsTest, SpreadsOverAsFewNodesAsPossibleLargestFirst) {
-  EpcPlan plan = NodesPlan({50, 50, 50, 50});
+  ResourcePlan plan = NodesPlan({50, 50, 50, 50});
   UnitSelection available = Units(plan, {{0, 10}, {50, 80}, {100, 120}, {150, 175}});
   // 45 units: no node has them; node 1 (30) then node 3 (25) does it with two nodes.
   EXPECT_THAT(*PreferUnits(plan, available, UnitSelection(200), 45),
@@ -93,7 +93,7 @@ TEST(PreferUnitsTest, SpreadsOverAsFewNodesAsPossibleLargestFirst) {
 }
 
 TEST(PreferUnitsTest, SpreadStartsWithNodesHoldingMustInclude) {
-  EpcPlan plan = NodesPlan({50, 50, 50});
+  ResourcePlan plan = NodesPlan({50, 50, 50});
   UnitSelection available = Units(plan, {{0, 10}, {50, 80}, {100, 120}});
   UnitSelection must = Units(plan, {{0, 1}});
   // 39 more: node 0's 9 free cost no extra node, then node 1's 30.
@@ -102,7 +102,7 @@ TEST(PreferUnitsTest, SpreadStartsWithNodesHoldingMustInclude) {
 }
 
 TEST(PreferUnitsTest, WithoutTopologyLowestIndicesFirst) {
-  EpcPlan plan;
+  ResourcePlan plan;
   plan.unit_count = 100;
   plan.blocks = {{-1, 0, 100}};
   UnitSelection available = Units(plan, {{10, 20}, {90, 100}});
@@ -111,14 +111,14 @@ TEST(PreferUnitsTest, WithoutTopologyLowestIndicesFirst) {
 }
 
 TEST(PreferUnitsTest, WholeAvailableSet) {
-  EpcPlan plan = NodesPlan({70, 70});
+  ResourcePlan plan = NodesPlan({70, 70});
   UnitSelection available = Units(plan, {{3, 140}});
   EXPECT_THAT(*PreferUnits(plan, available, UnitSelection(140), 137),
               ElementsAreArray(Range(3, 140)));
 }
 
 TEST(PreferUnitsTest, UnitsOutsideEveryBlockAreALastResort) {
-  EpcPlan plan;
+  ResourcePlan plan;
   plan.unit_count = 100;
   plan.blocks = {{0, 0, 50}};  // hand-made and incomplete
   UnitSelection available = Units(plan, {{40, 100}});
@@ -127,7 +127,7 @@ TEST(PreferUnitsTest, UnitsOutsideEveryBlockAreALastResort) {
 }
 
 TEST(PreferUnitsTest, InvalidRequests) {
-  EpcPlan plan = NodesPlan({50, 50});
+  ResourcePlan plan = NodesPlan({50, 50});
   UnitSelection available = Units(plan, {{0, 10}});
   UnitSelection none(100);
   for (int64_t size : {int64_t{0}, int64_t{-1}, int64_t{11}, int64_t{1} << 40}) {
@@ -149,7 +149,7 @@ TEST(PreferUnitsTest, InvalidRequests) {
 }
 
 TEST(PreferUnitsTest, TwoHundredThousandUnits) {
-  EpcPlan plan = NodesPlan({100'000, 100'000});
+  ResourcePlan plan = NodesPlan({100'000, 100'000});
   // Node 0 has every other unit of its first 20,000 taken; node 1 its first 1000.
   UnitSelection available(plan.unit_count);
   for (uint32_t i = 0; i < 100'000; ++i) {

@@ -1,7 +1,6 @@
 // Provides compatibility profiles: which Kubernetes resources one node's TEE hardware becomes, in
 // the dialect of the plugin a cluster's pod specs were written for (Azure's, Intel's, Alibaba's),
-// plus the confidential VM guest resources every profile offers. Refuses configurations that
-// would count the same EPC twice.
+// plus the confidential VM guest resources every profile offers.
 // Thread safety: pure functions over values.
 #pragma once
 
@@ -9,13 +8,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "hw/guest_devices.h"
 #include "hw/inventory.h"
-#include "resources/epc_plan.h"
+#include "resources/epc_unit_size.h"
+#include "resources/epc_units_planner.h"
+#include "resources/resource_name.h"
 #include "resources/shared_device.h"
+#include "resources/shared_limit.h"
 
 namespace teedp::resources {
 
@@ -29,45 +32,45 @@ std::string_view ProfileName(Profile profile);  // "azure", "intel", "alibaba"
 // InvalidArgument naming the value and the choices.
 absl::StatusOr<Profile> ParseProfile(std::string_view name);
 
+// The EPC device resource of azure and alibaba when the operator names none.
+ResourceName DefaultEpcResource(Profile profile);
+
 struct ProfileConfig {
   Profile profile = Profile::kAzure;
   // Set only when the operator named one; otherwise the profile's own EPC resource.
-  std::optional<std::string> epc_resource;
-  uint64_t epc_unit_bytes = kMiB;
-  uint32_t enclave_limit = kDefaultSharedLimit;    // intel: sgx.intel.com/enclave
-  uint32_t provision_limit = kDefaultSharedLimit;  // intel: sgx.intel.com/provision
-  uint32_t guest_limit = kDefaultSharedLimit;      // each confidential VM guest resource
+  std::optional<ResourceName> epc_resource;
+  EpcUnitSize epc_unit;
+  SharedLimit enclave_limit;    // intel: sgx.intel.com/enclave
+  SharedLimit provision_limit;  // intel: sgx.intel.com/provision
+  SharedLimit guest_limit;      // each confidential VM guest resource
   // Overrides of the guest resources' names (DefaultSharedResourceName otherwise).
-  std::map<hw::GuestTee, std::string> guest_resource_names;
-  // Publish EPC in bytes as the extended resource sgx.intel.com/epc by patching the Node.
-  bool register_epc = false;
+  std::map<hw::GuestTee, ResourceName> guest_resource_names;
 };
 
-// One device-plugin resource to serve: EPC units, or a shared device.
+// One device-plugin resource to serve: its name and the configuration of its kind, which picks
+// the planner (a new kind adds an alternative and a PlanResource overload).
 struct ResourceSpec {
-  std::string resource_name;
-  std::optional<EpcConfig> epc;              // set for the EPC unit resource
-  std::optional<SharedDeviceConfig> shared;  // set for a shared device
+  ResourceName resource_name;
+  std::variant<EpcConfig, SharedDeviceConfig> config;
 };
 
-// The device-plugin resources a profile serves on a host with `inventory`, in a fixed order:
+// The device-plugin resources a profile serves with these guest interfaces, in a fixed order:
 // EPC units (azure, alibaba), then sgx.intel.com/enclave and provision (intel), then one per
-// confidential VM guest interface the host has. InvalidArgument, naming the settings, for a
-// configuration that would count EPC twice (an EPC device resource together with the
-// sgx.intel.com/epc extended resource), for a bad resource name or limit, or for two resources
-// with the same name.
-absl::StatusOr<std::vector<ResourceSpec>> ResourcesFor(const ProfileConfig& config,
-                                                       const hw::Inventory& inventory);
+// guest interface. The intel profile ignores epc_resource and epc_unit: its EPC is the
+// sgx.intel.com/epc extended resource, and refusing a configuration that names both is the
+// caller's (app/ does, naming the flags). Never fails: every value in `config` is valid.
+std::vector<ResourceSpec> ResourcesFor(const ProfileConfig& config,
+                                       const std::vector<hw::GuestTee>& guests);
 
 // The EPC device resource (counted in units) the profile serves: the operator's name, else the
 // profile's own; nullopt for intel, whose EPC is the sgx.intel.com/epc extended resource.
-std::optional<std::string> EpcDeviceResource(const ProfileConfig& config);
+std::optional<ResourceName> EpcDeviceResource(const ProfileConfig& config);
 
 // The EPC extended resource the profile publishes in bytes (intel), or nullopt (azure, alibaba,
 // whose EPC is a device list).
 std::optional<std::string> EpcExtendedResource(const ProfileConfig& config);
 
-// The plan of one resource on a host.
-absl::StatusOr<EpcPlan> PlanResource(const hw::Inventory& inventory, const ResourceSpec& spec);
+// The plan of one resource on a host, by the planner of its kind.
+ResourcePlan PlanResource(const hw::Inventory& inventory, const ResourceSpec& spec);
 
 }  // namespace teedp::resources

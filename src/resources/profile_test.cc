@@ -11,9 +11,13 @@ using ::testing::HasSubstr;
 
 std::vector<std::string> Names(const std::vector<ResourceSpec>& specs) {
   std::vector<std::string> names;
-  for (const ResourceSpec& spec : specs) names.push_back(spec.resource_name);
+  for (const ResourceSpec& spec : specs) names.push_back(spec.resource_name.str());
   return names;
 }
+
+const std::vector<hw::GuestTee> kTdxAndTpm = {hw::GuestTee::kTdx, hw::GuestTee::kTpm};
+
+ResourceName Name(std::string_view text) { return ResourceName::Parse(text).value(); }
 
 hw::Inventory TdxGuestWithTpm() {
   hw::Inventory inventory;
@@ -28,23 +32,22 @@ TEST(ProfileTest, NamesParseAndBadOnesAreNamed) {
   absl::StatusOr<Profile> bad = ParseProfile("Azure");
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.status().message(),
-              HasSubstr("--profile Azure: expected azure, intel or alibaba"));
+              HasSubstr("unknown profile \"Azure\": expected azure, intel or alibaba"));
 }
 
 TEST(ResourcesForTest, EachProfileServesItsDialect) {
   ProfileConfig azure;
-  EXPECT_THAT(Names(ResourcesFor(azure, {}).value()),
+  EXPECT_THAT(Names(ResourcesFor(azure, {})),
               ElementsAre("kubernetes.azure.com/sgx_epc_mem_in_MiB"));
   ProfileConfig alibaba;
   alibaba.profile = Profile::kAlibaba;
-  EXPECT_THAT(Names(ResourcesFor(alibaba, {}).value()),
-              ElementsAre("alibabacloud.com/sgx_epc_MiB"));
+  EXPECT_THAT(Names(ResourcesFor(alibaba, {})), ElementsAre("alibabacloud.com/sgx_epc_MiB"));
   ProfileConfig intel;
   intel.profile = Profile::kIntel;
-  intel.enclave_limit = 20;
-  std::vector<ResourceSpec> specs = ResourcesFor(intel, {}).value();
+  intel.enclave_limit = SharedLimit::Of(20).value();
+  std::vector<ResourceSpec> specs = ResourcesFor(intel, {});
   EXPECT_THAT(Names(specs), ElementsAre("sgx.intel.com/enclave", "sgx.intel.com/provision"));
-  EXPECT_EQ(specs[0].shared->limit, 20u);
+  EXPECT_EQ(std::get<SharedDeviceConfig>(specs[0].config).limit.containers(), 20u);
   EXPECT_EQ(EpcExtendedResource(intel), "sgx.intel.com/epc");
   EXPECT_EQ(EpcExtendedResource(azure), std::nullopt);
 }
@@ -52,67 +55,40 @@ TEST(ResourcesForTest, EachProfileServesItsDialect) {
 TEST(ResourcesForTest, GuestInterfacesJoinEveryProfileUnderTheirNames) {
   ProfileConfig config;
   config.profile = Profile::kIntel;
-  config.guest_resource_names[hw::GuestTee::kTpm] = "example.com/vtpm";
-  EXPECT_THAT(Names(ResourcesFor(config, TdxGuestWithTpm()).value()),
+  config.guest_resource_names.emplace(hw::GuestTee::kTpm, Name("example.com/vtpm"));
+  EXPECT_THAT(Names(ResourcesFor(config, kTdxAndTpm)),
               ElementsAre("sgx.intel.com/enclave", "sgx.intel.com/provision", "intel.com/tdx",
                           "example.com/vtpm"));
 }
 
-TEST(ResourcesForTest, EpcCountedTwiceIsRefused) {
+TEST(ResourcesForTest, IntelIgnoresTheEpcDeviceSettings) {
   ProfileConfig intel;
   intel.profile = Profile::kIntel;
-  intel.epc_resource = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
-  absl::StatusOr<std::vector<ResourceSpec>> specs = ResourcesFor(intel, {});
-  ASSERT_FALSE(specs.ok());
-  EXPECT_THAT(specs.status().message(), HasSubstr("would count EPC twice"));
-  EXPECT_THAT(specs.status().message(), HasSubstr("sgx.intel.com/epc"));
-  ProfileConfig azure;
-  azure.register_epc = true;
-  specs = ResourcesFor(azure, {});
-  ASSERT_FALSE(specs.ok());
-  EXPECT_THAT(specs.status().message(),
-              HasSubstr("--register-epc with --profile azure would count EPC twice"));
-  intel.epc_resource.reset();
-  intel.register_epc = true;
-  EXPECT_TRUE(ResourcesFor(intel, {}).ok());
+  intel.epc_resource = Name("example.com/epc");
+  intel.epc_unit = EpcUnitSize::FromBytes(4 * kMiB).value();
+  EXPECT_THAT(Names(ResourcesFor(intel, {})),
+              ElementsAre("sgx.intel.com/enclave", "sgx.intel.com/provision"));
 }
 
-TEST(ResourcesForTest, UnitAndNameMustAgree) {
+TEST(ResourcesForTest, TheEpcResourceTakesTheUnit) {
   ProfileConfig config;
-  config.epc_unit_bytes = 2 * kMiB;
-  EXPECT_FALSE(ResourcesFor(config, {}).ok()) << "..._in_MiB counted in 2 MiB";
-  config.epc_resource = "example.com/sgx_epc_mem_in_2MiB";
-  std::vector<ResourceSpec> specs = ResourcesFor(config, {}).value();
-  EXPECT_EQ(specs[0].epc->unit_bytes, 2 * kMiB);
-  config.epc_unit_bytes = 3 * kMiB;
-  EXPECT_FALSE(ResourcesFor(config, {}).ok());
-}
-
-TEST(ResourcesForTest, ClashingNamesAndBadLimitsAreRefused) {
-  ProfileConfig config;
-  config.guest_resource_names[hw::GuestTee::kTdx] = "kubernetes.azure.com/sgx_epc_mem_in_MiB";
-  absl::StatusOr<std::vector<ResourceSpec>> specs = ResourcesFor(config, TdxGuestWithTpm());
-  ASSERT_FALSE(specs.ok());
-  EXPECT_THAT(specs.status().message(), HasSubstr("two resources are named"));
-  config.guest_resource_names.clear();
-  config.guest_limit = 0;
-  EXPECT_FALSE(ResourcesFor(config, TdxGuestWithTpm()).ok());
-  EXPECT_TRUE(ResourcesFor(config, {}).ok()) << "no guest interface, so no guest limit applies";
+  config.epc_resource = Name("example.com/sgx_epc_mem_in_2MiB");
+  config.epc_unit = EpcUnitSize::FromBytes(2 * kMiB).value();
+  std::vector<ResourceSpec> specs = ResourcesFor(config, {});
+  EXPECT_EQ(std::get<EpcConfig>(specs[0].config).unit.bytes(), 2 * kMiB);
 }
 
 TEST(PlanResourceTest, PlansEachKind) {
   ProfileConfig config;
   hw::Inventory inventory = TdxGuestWithTpm();
-  std::vector<ResourceSpec> specs = ResourcesFor(config, inventory).value();
+  std::vector<ResourceSpec> specs = ResourcesFor(config, kTdxAndTpm);
   ASSERT_EQ(specs.size(), 3u);
-  absl::StatusOr<EpcPlan> epc = PlanResource(inventory, specs[0]);
-  ASSERT_TRUE(epc.ok());
-  EXPECT_EQ(epc->unit_bytes, kMiB);
-  absl::StatusOr<EpcPlan> tdx = PlanResource(inventory, specs[1]);
-  ASSERT_TRUE(tdx.ok());
-  EXPECT_TRUE(tdx->healthy);
-  EXPECT_EQ(tdx->unit_count, kDefaultSharedLimit);
-  EXPECT_FALSE(PlanResource(inventory, ResourceSpec{"a.b/c", {}, {}}).ok());
+  ResourcePlan epc = PlanResource(inventory, specs[0]);
+  EXPECT_EQ(std::get<EpcUnits>(epc.kind).unit_bytes, kMiB);
+  ResourcePlan tdx = PlanResource(inventory, specs[1]);
+  EXPECT_TRUE(tdx.healthy);
+  EXPECT_EQ(tdx.unit_count, kDefaultSharedLimit);
+  EXPECT_EQ(tdx.kind, ResourceKind(SharedSlots{"/dev/tdx_guest"}));
 }
 
 }  // namespace

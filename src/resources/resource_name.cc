@@ -1,45 +1,34 @@
-// ValidateResourceName (declared in epc_plan.h): the Kubernetes rules for extended resource names.
+#include "resources/resource_name.h"
+
+#include <cstdlib>
+#include <string>
+
 #include "absl/strings/str_cat.h"
+#include "common/kubernetes_names.h"
 #include "resources/device_id.h"
-#include "resources/epc_plan.h"
 
 namespace teedp::resources {
 namespace {
 
-constexpr size_t kMaxDomainLength = 253;
-constexpr size_t kMaxLabelLength = 63;
-constexpr size_t kMaxNameLength = 63;
 // Long enough for any well-formed name (253 + 1 + 63), bounded for absurd ones.
 constexpr size_t kNameMessageChars = 320;
 
-bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool IsAlnum(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
-
-// An empty string when `label` is a DNS-1123 label, else why not.
-std::string_view LabelProblem(std::string_view label) {
-  if (label.empty()) return "has an empty label";
-  if (label.size() > kMaxLabelLength) return "has a label longer than 63 characters";
-  if (!IsLowerAlnum(label.front()) || !IsLowerAlnum(label.back())) {
-    return "has a label that does not start and end with a lower-case letter or digit";
-  }
-  for (char c : label) {
-    if (!IsLowerAlnum(c) && c != '-') {
-      return "may hold only lower-case letters, digits, '-' and '.'";
-    }
-  }
-  return {};
-}
-
 std::string_view DomainProblem(std::string_view domain) {
-  if (domain.empty()) return "has an empty domain";
-  if (domain.size() > kMaxDomainLength) return "has a domain longer than 253 characters";
-  size_t start = 0;
-  while (true) {
-    size_t dot = domain.find('.', start);
-    std::string_view label = domain.substr(start, dot - start);
-    if (std::string_view problem = LabelProblem(label); !problem.empty()) return problem;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
+  switch (DnsSubdomainFault(domain)) {
+    case NameFault::kNone:
+      break;
+    case NameFault::kEmpty:
+      return "has an empty domain";
+    case NameFault::kTooLong:
+      return "has a domain longer than 253 characters";
+    case NameFault::kEmptyLabel:
+      return "has an empty label";
+    case NameFault::kLabelTooLong:
+      return "has a label longer than 63 characters";
+    case NameFault::kBadEnds:
+      return "has a label that does not start and end with a lower-case letter or digit";
+    case NameFault::kBadCharacter:
+      return "may hold only lower-case letters, digits, '-' and '.'";
   }
   // Kubernetes reserves its own namespace for native resources.
   if (domain == "kubernetes.io" || domain.ends_with(".kubernetes.io")) {
@@ -49,17 +38,18 @@ std::string_view DomainProblem(std::string_view domain) {
 }
 
 std::string_view NameProblem(std::string_view name) {
-  if (name.empty()) return "has an empty name after '/'";
-  if (name.size() > kMaxNameLength) return "has a name longer than 63 characters";
-  if (!IsAlnum(name.front()) || !IsAlnum(name.back())) {
-    return "has a name that does not start and end with a letter or digit";
-  }
-  for (char c : name) {
-    if (!IsAlnum(c) && c != '-' && c != '_' && c != '.') {
+  switch (QualifiedNamePartFault(name)) {
+    case NameFault::kNone:
+      return {};
+    case NameFault::kEmpty:
+      return "has an empty name after '/'";
+    case NameFault::kTooLong:
+      return "has a name longer than 63 characters";
+    case NameFault::kBadCharacter:
       return "may hold only letters, digits, '-', '_' and '.' after '/'";
-    }
+    default:
+      return "has a name that does not start and end with a letter or digit";
   }
-  return {};
 }
 
 std::string_view ResourceNameProblem(std::string_view name) {
@@ -75,12 +65,17 @@ std::string_view ResourceNameProblem(std::string_view name) {
 
 }  // namespace
 
-absl::Status ValidateResourceName(std::string_view name) {
-  std::string_view problem = ResourceNameProblem(name);
-  if (problem.empty()) return absl::OkStatus();
+absl::StatusOr<ResourceName> ResourceName::Parse(std::string_view text) {
+  std::string_view problem = ResourceNameProblem(text);
+  if (problem.empty()) return ResourceName(std::string(text));
   return absl::InvalidArgumentError(absl::StrCat("invalid extended resource name ",
-                                                 QuoteForMessage(name, kNameMessageChars), ": ",
+                                                 QuoteForMessage(text, kNameMessageChars), ": ",
                                                  std::string(problem)));
+}
+
+ResourceName ResourceName::BuiltIn(std::string_view text) {
+  if (!ResourceNameProblem(text).empty()) std::abort();
+  return ResourceName(std::string(text));
 }
 
 }  // namespace teedp::resources

@@ -1,13 +1,16 @@
+#include "resources/resource_name.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "resources/epc_plan.h"
+#include "resources/profile.h"
+#include "resources/shared_device.h"
 
 namespace teedp::resources {
 namespace {
 
-TEST(ValidateResourceNameTest, AcceptsExtendedResourceNames) {
+TEST(ResourceNameTest, AcceptsExtendedResourceNames) {
   const std::string label63(63, 'a');
   const std::string domain253 =
       label63 + "." + label63 + "." + label63 + "." + std::string(61, 'b');
@@ -25,11 +28,12 @@ TEST(ValidateResourceNameTest, AcceptsExtendedResourceNames) {
       domain253 + "/epc",
   };
   for (const std::string& name : cases) {
-    EXPECT_TRUE(ValidateResourceName(name).ok()) << name << ": " << ValidateResourceName(name);
+    EXPECT_TRUE(ResourceName::Parse(name).status().ok())
+        << name << ": " << ResourceName::Parse(name).status();
   }
 }
 
-TEST(ValidateResourceNameTest, RejectsWithTheNameAndWhy) {
+TEST(ResourceNameTest, RejectsWithTheNameAndWhy) {
   struct Case {
     std::string name;
     std::string why;
@@ -63,18 +67,38 @@ TEST(ValidateResourceNameTest, RejectsWithTheNameAndWhy) {
       {"example.com/\xff", "start and end"},
   };
   for (const Case& c : cases) {
-    absl::Status status = ValidateResourceName(c.name);
+    absl::Status status = ResourceName::Parse(c.name).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.name;
     std::string message(status.message());
     EXPECT_NE(message.find(c.why), std::string::npos) << c.name << ": " << message;
   }
 }
 
-TEST(ValidateResourceNameTest, MessageQuotesTheValue) {
-  absl::Status status = ValidateResourceName("bAd/na\"me");
+TEST(ResourceNameTest, MessageQuotesTheValue) {
+  absl::Status status = ResourceName::Parse("bAd/na\"me").status();
   EXPECT_EQ(std::string(status.message()),
             "invalid extended resource name \"bAd/na\\\"me\": may hold only lower-case letters, "
             "digits, '-' and '.'");
+}
+
+TEST(ResourceNameTest, KeepsTheTextAndItsNamePart) {
+  ResourceName name = ResourceName::Parse("sgx.intel.com/enclave").value();
+  EXPECT_EQ(name.str(), "sgx.intel.com/enclave");
+  EXPECT_EQ(name.name_part(), "enclave");
+  EXPECT_EQ(name, ResourceName::BuiltIn("sgx.intel.com/enclave"));
+}
+
+TEST(ResourceNameTest, EveryBuiltInNameIsValid) {
+  std::vector<std::string_view> names = {kDefaultEpcResource, kAlibabaEpcResource,
+                                         kIntelEpcResource};
+  for (SharedDevice device :
+       {SharedDevice::kSgxEnclave, SharedDevice::kSgxProvision, SharedDevice::kTdx,
+        SharedDevice::kSevSnp, SharedDevice::kTpm, SharedDevice::kTsmReport}) {
+    names.push_back(DefaultSharedResourceName(device));
+  }
+  for (std::string_view name : names) {
+    EXPECT_TRUE(ResourceName::Parse(name).ok()) << name;
+  }
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "common/status_macros.h"
+#include "resources/container_edits.h"
 
 namespace teedp::resources {
 namespace {
@@ -118,13 +118,6 @@ SharedDevice SharedDeviceFor(hw::GuestTee tee) {
   return SharedDevice::kTpm;
 }
 
-absl::Status ValidateSharedLimit(std::string_view flag, int64_t limit) {
-  if (limit >= 1 && limit <= kMaxSharedLimit) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(std::string(flag), " ", limit,
-                                                 ": must be from 1 to ", kMaxSharedLimit,
-                                                 " containers per node"));
-}
-
 std::optional<std::string> SharedDevicePath(const hw::Inventory& inventory, SharedDevice device) {
   if (device == SharedDevice::kSgxEnclave) {
     std::string node = inventory.EnclaveNode();
@@ -138,22 +131,22 @@ std::optional<std::string> SharedDevicePath(const hw::Inventory& inventory, Shar
   return std::nullopt;
 }
 
-absl::StatusOr<EpcPlan> PlanSharedDevice(const hw::Inventory& inventory,
-                                         const SharedDeviceConfig& config) {
-  TEE_RETURN_IF_ERROR(ValidateResourceName(config.resource_name));
-  TEE_RETURN_IF_ERROR(ValidateSharedLimit(
-      absl::StrCat(std::string(SharedDeviceName(config.device)), " limit"), config.limit));
-  EpcPlan plan;
-  plan.resource_name = config.resource_name;
-  plan.unit_bytes = 0;
-  plan.unit_count = config.limit;
-  plan.units_on_node = config.limit;
-  plan.blocks = {{-1, 0, config.limit}};
+ResourcePlan PlanSharedDevice(const hw::Inventory& inventory, const SharedDeviceConfig& config) {
+  const uint32_t slots = config.limit.containers();
+  ResourcePlan plan;
+  plan.resource_name = config.resource_name.str();
+  plan.unit_count = slots;
+  plan.units_on_node = slots;
+  plan.blocks = {{-1, 0, slots}};
   plan.health_reason = HealthReason(inventory, config.device);
   plan.healthy = plan.health_reason.empty();
   if (std::optional<std::string> path = SharedDevicePath(inventory, config.device)) {
     plan.container_edits = EditsFor(inventory, config.device, *path);
   }
+  const ContainerEdits& edits = plan.container_edits;
+  plan.kind = SharedSlots{.host_path = !edits.devices.empty()  ? edits.devices.front().host_path
+                                       : !edits.mounts.empty() ? edits.mounts.front().host_path
+                                                               : ""};
   return plan;
 }
 

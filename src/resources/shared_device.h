@@ -10,9 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "absl/status/statusor.h"
 #include "hw/inventory.h"
-#include "resources/epc_plan.h"
+#include "resources/resource_name.h"
+#include "resources/resource_plan.h"
+#include "resources/shared_limit.h"
 
 namespace teedp::resources {
 
@@ -25,32 +26,23 @@ std::string_view SharedDeviceName(SharedDevice device);
 std::string_view DefaultSharedResourceName(SharedDevice device);
 SharedDevice SharedDeviceFor(hw::GuestTee tee);
 
-// How many containers may hold one shared device by default: the kubelet's default pod limit, so
-// the resource never binds before EPC or pods do.
-inline constexpr uint32_t kDefaultSharedLimit = 110;
-// The device list must fit the kubelet's 4 MiB message; 100,000 slots take about 1.3 MB.
-inline constexpr uint32_t kMaxSharedLimit = 100000;
-
 struct SharedDeviceConfig {
   SharedDevice device = SharedDevice::kSgxEnclave;
-  std::string resource_name;
-  uint32_t limit = kDefaultSharedLimit;
+  ResourceName resource_name = ResourceName::BuiltIn(DefaultSharedResourceName(device));
+  SharedLimit limit;
 };
-
-// InvalidArgument naming the value unless 1 <= limit <= kMaxSharedLimit.
-absl::Status ValidateSharedLimit(std::string_view flag, int64_t limit);
 
 // The host path of the device's node on this host, or nullopt when it has none. SGX enclave: the
 // driver's enclave node (in-kernel, DCAP or legacy); provision: /dev/sgx_provision,
 // /dev/sgx/provision or DCAP 1.22's /dev/sgx_prv; guests: the probed interface.
 std::optional<std::string> SharedDevicePath(const hw::Inventory& inventory, SharedDevice device);
 
-// `limit` slots with IDs as EpcPlan's (base 36 of the slot index), no topology. Healthy while the
+// A plan of kind SharedSlots: `limit` slots with IDs as every plan's (device_id.h), no topology.
+// Healthy while the
 // device exists (and, for SGX, while SGX is usable). A container gets only the device's own node,
 // at the same path as on the host, "rw" (tsm-report: the configfs directory mounted read-write);
 // the SGX enclave also carries the aesmd socket mount and SGX_AESM_ADDR=1 when the host has
-// /var/run/aesmd. InvalidArgument for a bad resource name or limit.
-absl::StatusOr<EpcPlan> PlanSharedDevice(const hw::Inventory& inventory,
-                                         const SharedDeviceConfig& config);
+// /var/run/aesmd.
+ResourcePlan PlanSharedDevice(const hw::Inventory& inventory, const SharedDeviceConfig& config);
 
 }  // namespace teedp::resources

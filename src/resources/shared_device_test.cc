@@ -18,39 +18,35 @@ hw::Inventory InKernelHost() {
   return inventory;
 }
 
-SharedDeviceConfig Config(SharedDevice device, uint32_t limit = kDefaultSharedLimit) {
-  return {device, std::string(DefaultSharedResourceName(device)), limit};
+SharedDeviceConfig Config(SharedDevice device, int64_t limit = kDefaultSharedLimit) {
+  return {device, ResourceName::BuiltIn(DefaultSharedResourceName(device)),
+          SharedLimit::Of(limit).value()};
 }
 
 TEST(PlanSharedDeviceTest, EnclaveGivesOnlyItsOwnNodeInLimitSlots) {
-  absl::StatusOr<EpcPlan> plan =
-      PlanSharedDevice(InKernelHost(), Config(SharedDevice::kSgxEnclave, 20));
-  ASSERT_TRUE(plan.ok()) << plan.status();
-  EXPECT_EQ(plan->resource_name, "sgx.intel.com/enclave");
-  EXPECT_EQ(plan->unit_count, 20u);
-  EXPECT_EQ(plan->blocks, (std::vector<UnitBlock>{{-1, 0, 20}}));
-  EXPECT_FALSE(plan->has_topology);
-  EXPECT_FALSE(plan->capped());
-  EXPECT_TRUE(plan->shared_device());
-  EXPECT_TRUE(plan->healthy);
-  EXPECT_THAT(plan->container_edits.devices,
+  ResourcePlan plan = PlanSharedDevice(InKernelHost(), Config(SharedDevice::kSgxEnclave, 20));
+  EXPECT_EQ(plan.resource_name, "sgx.intel.com/enclave");
+  EXPECT_EQ(plan.unit_count, 20u);
+  EXPECT_EQ(plan.blocks, (std::vector<UnitBlock>{{-1, 0, 20}}));
+  EXPECT_FALSE(plan.has_topology);
+  EXPECT_FALSE(plan.capped());
+  EXPECT_EQ(plan.kind, ResourceKind(SharedSlots{"/dev/sgx_enclave"}));
+  EXPECT_TRUE(plan.healthy);
+  EXPECT_THAT(plan.container_edits.devices,
               ElementsAre(DeviceSpec{"/dev/sgx_enclave", "/dev/sgx_enclave", "rw"}));
-  EXPECT_THAT(plan->container_edits.mounts, IsEmpty());
+  EXPECT_THAT(plan.container_edits.mounts, IsEmpty());
 }
 
 TEST(PlanSharedDeviceTest, EnclaveCarriesAesmdWiringWhenTheHostHasIt) {
   hw::Inventory inventory = InKernelHost();
   inventory.aesmd_socket_dir = true;
-  absl::StatusOr<EpcPlan> plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
-  ASSERT_TRUE(plan.ok());
-  EXPECT_THAT(plan->container_edits.mounts,
+  ResourcePlan plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
+  EXPECT_THAT(plan.container_edits.mounts,
               ElementsAre(Mount{"/var/run/aesmd", "/var/run/aesmd", false}));
-  EXPECT_THAT(plan->container_edits.envs,
+  EXPECT_THAT(plan.container_edits.envs,
               ElementsAre(std::pair<std::string, std::string>("SGX_AESM_ADDR", "1")));
-  absl::StatusOr<EpcPlan> provision =
-      PlanSharedDevice(inventory, Config(SharedDevice::kSgxProvision));
-  ASSERT_TRUE(provision.ok());
-  EXPECT_THAT(provision->container_edits.mounts, IsEmpty()) << "only the enclave carries it";
+  ResourcePlan provision = PlanSharedDevice(inventory, Config(SharedDevice::kSgxProvision));
+  EXPECT_THAT(provision.container_edits.mounts, IsEmpty()) << "only the enclave carries it";
 }
 
 TEST(PlanSharedDeviceTest, DriverFlavoursPickTheirOwnNodes) {
@@ -68,28 +64,25 @@ TEST(PlanSharedDeviceTest, DriverFlavoursPickTheirOwnNodes) {
   legacy.driver = hw::SgxDriver::kLegacy;
   legacy.device_nodes = {"/dev/isgx"};
   EXPECT_EQ(SharedDevicePath(legacy, SharedDevice::kSgxProvision), std::nullopt);
-  absl::StatusOr<EpcPlan> plan = PlanSharedDevice(legacy, Config(SharedDevice::kSgxProvision));
-  ASSERT_TRUE(plan.ok());
-  EXPECT_FALSE(plan->healthy);
-  EXPECT_THAT(plan->health_reason, HasSubstr("/dev/sgx_provision"));
+  ResourcePlan plan = PlanSharedDevice(legacy, Config(SharedDevice::kSgxProvision));
+  EXPECT_FALSE(plan.healthy);
+  EXPECT_THAT(plan.health_reason, HasSubstr("/dev/sgx_provision"));
 }
 
 TEST(PlanSharedDeviceTest, AnAliasedNodeIsCreatedFromItsTarget) {
   hw::Inventory inventory = InKernelHost();
   inventory.device_aliases = {{"/dev/sgx_enclave", "/dev/sgx/enclave"}};
-  absl::StatusOr<EpcPlan> plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
-  ASSERT_TRUE(plan.ok());
-  EXPECT_THAT(plan->container_edits.devices,
+  ResourcePlan plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
+  EXPECT_THAT(plan.container_edits.devices,
               ElementsAre(DeviceSpec{"/dev/sgx_enclave", "/dev/sgx/enclave", "rw"}));
 }
 
 TEST(PlanSharedDeviceTest, SgxResourcesAreUnhealthyWhileSgxIsUnusable) {
   hw::Inventory inventory = InKernelHost();
   inventory.problems = {"SGX is disabled in BIOS (CPUID leaf 0x12 is zero)"};
-  absl::StatusOr<EpcPlan> plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
-  ASSERT_TRUE(plan.ok());
-  EXPECT_FALSE(plan->healthy);
-  EXPECT_EQ(plan->health_reason, "SGX is disabled in BIOS (CPUID leaf 0x12 is zero)");
+  ResourcePlan plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
+  EXPECT_FALSE(plan.healthy);
+  EXPECT_EQ(plan.health_reason, "SGX is disabled in BIOS (CPUID leaf 0x12 is zero)");
 }
 
 TEST(PlanSharedDeviceTest, GuestInterfacesIgnoreSgxAndFollowTheirDevice) {
@@ -97,36 +90,21 @@ TEST(PlanSharedDeviceTest, GuestInterfacesIgnoreSgxAndFollowTheirDevice) {
   guest.problems = {"CPU has no SGX (CPUID.7.0:EBX[2] is 0)"};
   guest.guest_devices = {{hw::GuestTee::kTdx, "/dev/tdx-guest"},
                          {hw::GuestTee::kTsmReport, "/sys/kernel/config/tsm/report"}};
-  absl::StatusOr<EpcPlan> tdx = PlanSharedDevice(guest, Config(SharedDevice::kTdx));
-  ASSERT_TRUE(tdx.ok());
-  EXPECT_TRUE(tdx->healthy);
-  EXPECT_EQ(tdx->resource_name, "intel.com/tdx");
-  EXPECT_THAT(tdx->container_edits.devices,
+  ResourcePlan tdx = PlanSharedDevice(guest, Config(SharedDevice::kTdx));
+  EXPECT_TRUE(tdx.healthy);
+  EXPECT_EQ(tdx.resource_name, "intel.com/tdx");
+  EXPECT_THAT(tdx.container_edits.devices,
               ElementsAre(DeviceSpec{"/dev/tdx-guest", "/dev/tdx-guest", "rw"}));
-  absl::StatusOr<EpcPlan> tsm = PlanSharedDevice(guest, Config(SharedDevice::kTsmReport));
-  ASSERT_TRUE(tsm.ok());
-  EXPECT_THAT(tsm->container_edits.devices, IsEmpty());
+  ResourcePlan tsm = PlanSharedDevice(guest, Config(SharedDevice::kTsmReport));
+  EXPECT_THAT(tsm.container_edits.devices, IsEmpty());
   EXPECT_THAT(
-      tsm->container_edits.mounts,
+      tsm.container_edits.mounts,
       ElementsAre(Mount{"/sys/kernel/config/tsm/report", "/sys/kernel/config/tsm/report", false}));
-  absl::StatusOr<EpcPlan> sev = PlanSharedDevice(guest, Config(SharedDevice::kSevSnp));
-  ASSERT_TRUE(sev.ok());
-  EXPECT_FALSE(sev->healthy);
-  EXPECT_EQ(sev->health_reason, "no sev-snp interface: /dev/sev-guest is missing");
-  absl::StatusOr<EpcPlan> tpm = PlanSharedDevice({}, Config(SharedDevice::kTdx));
-  EXPECT_THAT(tpm->health_reason, HasSubstr("/dev/tdx_guest or /dev/tdx-guest"));
-}
-
-TEST(PlanSharedDeviceTest, BadLimitsAndNamesAreRefusedByName) {
-  for (int64_t limit : {int64_t{0}, int64_t{-1}, int64_t{kMaxSharedLimit} + 1}) {
-    absl::Status status = ValidateSharedLimit("--enclave-limit", limit);
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(status.message(), HasSubstr("--enclave-limit"));
-  }
-  EXPECT_TRUE(ValidateSharedLimit("--enclave-limit", kMaxSharedLimit).ok());
-  absl::StatusOr<EpcPlan> plan =
-      PlanSharedDevice(InKernelHost(), {SharedDevice::kTpm, "no-domain", 1});
-  EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
+  ResourcePlan sev = PlanSharedDevice(guest, Config(SharedDevice::kSevSnp));
+  EXPECT_FALSE(sev.healthy);
+  EXPECT_EQ(sev.health_reason, "no sev-snp interface: /dev/sev-guest is missing");
+  ResourcePlan tpm = PlanSharedDevice({}, Config(SharedDevice::kTdx));
+  EXPECT_THAT(tpm.health_reason, HasSubstr("/dev/tdx_guest or /dev/tdx-guest"));
 }
 
 TEST(SharedDeviceTest, GuestTeesMapOntoTheirResources) {

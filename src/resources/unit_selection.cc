@@ -11,7 +11,7 @@ UnitSelection::UnitSelection(uint32_t unit_count)
     : unit_count_(unit_count), bits_((uint64_t{unit_count} + 63) / 64, 0) {}
 
 absl::Status UnitSelection::Add(std::string_view id) {
-  std::optional<uint32_t> index = ParseEpcDeviceId(id);
+  std::optional<uint32_t> index = ParseDeviceId(id);
   if (!index || *index >= unit_count_) {
     return absl::InvalidArgumentError(absl::StrCat("unknown device ID ", QuoteIdForMessage(id)));
   }
@@ -44,7 +44,8 @@ std::vector<uint32_t> UnitSelection::Indices() const {
   return indices;
 }
 
-absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan, const UnitSelection& units) {
+absl::StatusOr<ContainerEdits> AllocateContainer(const ResourcePlan& plan,
+                                                 const UnitSelection& units) {
   if (units.size() == 0) {
     return absl::InvalidArgumentError("container request holds no device IDs");
   }

@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "resources/epc_plan.h"
+#include "resources/resource_plan.h"
 
 namespace teedp::resources {
 
@@ -41,7 +41,8 @@ class UnitSelection {
 // The edits for one container request: the plan's container_edits, or under --cdi only the
 // plan's CDI device name. InvalidArgument when the selection is empty, FailedPrecondition (with
 // the plan's health reason) when SGX is not usable.
-absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan, const UnitSelection& units);
+absl::StatusOr<ContainerEdits> AllocateContainer(const ResourcePlan& plan,
+                                                 const UnitSelection& units);
 
 // The kubelet's GetPreferredAllocation for one container: all of `must_include`, then the rest
 // from the one NUMA node whose free units can cover it (the one with most free units), else from
@@ -55,7 +56,7 @@ absl::StatusOr<ContainerEdits> AllocateContainer(const EpcPlan& plan, const Unit
 // one node, and otherwise the node with most free units does. When no node can, whole nodes are
 // taken in rank order, which uses the fewest nodes. Also InvalidArgument when either selection
 // was built for a unit count other than the plan's. Linear in unit_count / 64 plus `size`.
-absl::StatusOr<std::vector<uint32_t>> PreferUnits(const EpcPlan& plan,
+absl::StatusOr<std::vector<uint32_t>> PreferUnits(const ResourcePlan& plan,
                                                   const UnitSelection& available,
                                                   const UnitSelection& must_include, int64_t size);
 

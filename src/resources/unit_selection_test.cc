@@ -65,15 +65,15 @@ TEST(UnitSelectionTest, AddIndexIsIdempotent) {
 TEST(UnitSelectionTest, EveryUnitOfALargePlan) {
   constexpr uint32_t kUnits = 262'144 + 7;
   UnitSelection selection(kUnits);
-  for (uint32_t i = 0; i < kUnits; ++i) ASSERT_TRUE(selection.Add(EpcDeviceId(i)).ok());
+  for (uint32_t i = 0; i < kUnits; ++i) ASSERT_TRUE(selection.Add(DeviceId(i)).ok());
   EXPECT_EQ(selection.size(), kUnits);
   std::vector<uint32_t> indices = selection.Indices();
   ASSERT_EQ(indices.size(), kUnits);
   EXPECT_EQ(indices.back(), kUnits - 1);
 }
 
-EpcPlan HealthyPlan(uint32_t units) {
-  EpcPlan plan;
+ResourcePlan HealthyPlan(uint32_t units) {
+  ResourcePlan plan;
   plan.resource_name = "example.com/epc";
   plan.unit_count = units;
   plan.blocks = {{-1, 0, units}};
@@ -83,7 +83,7 @@ EpcPlan HealthyPlan(uint32_t units) {
 }
 
 TEST(AllocateContainerTest, ReturnsThePlansEdits) {
-  EpcPlan plan = HealthyPlan(10);
+  ResourcePlan plan = HealthyPlan(10);
   UnitSelection units(10);
   ASSERT_TRUE(units.Add("3").ok());
   absl::StatusOr<ContainerEdits> edits = AllocateContainer(plan, units);
@@ -92,7 +92,7 @@ TEST(AllocateContainerTest, ReturnsThePlansEdits) {
 }
 
 TEST(AllocateContainerTest, UnderCdiOnlyTheDeviceNameIsGiven) {
-  EpcPlan plan = HealthyPlan(10);
+  ResourcePlan plan = HealthyPlan(10);
   plan.cdi_device = "tee.dev/resource=example.com_epc";
   UnitSelection units(10);
   units.AddIndex(3);
@@ -116,7 +116,7 @@ TEST(AllocateContainerTest, SelectionForAnotherPlanIsInvalid) {
 }
 
 TEST(AllocateContainerTest, UnhealthyPlanFailsWithItsReason) {
-  EpcPlan plan = HealthyPlan(10);
+  ResourcePlan plan = HealthyPlan(10);
   plan.healthy = false;
   plan.health_reason = "SGX is disabled in BIOS";
   UnitSelection units(10);
