@@ -12,7 +12,7 @@
 #include "app/plugin_daemon.h"
 #include "app/subcommands.h"
 #include "hw/simulated_node.h"
-#include "hw/testing_temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace teedp::app {
 namespace {
@@ -31,7 +31,7 @@ class GuestNode {
   std::string cpuid() const { return dir_.path() + "/cpuid.txt"; }
 
  private:
-  hw::testing::TempDir dir_;
+  teedp::testing::TempDir dir_;
 };
 
 int Detect(const GuestNode& node, std::vector<std::string> flags) {

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "hw/testing_temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace teedp::hw {
 namespace {
