@@ -2,8 +2,8 @@
 // Validates Kubernetes manifests offline: every YAML document against the API's schema
 // (kubernetes-models), no unknown fields at any depth, and, with --binary, every container that
 // runs the plugin's image against the built binary's real subcommands, flags and environment
-// variables (plus a real run of a simulation pod's simulate/detect wiring), and every
-// NodeFeatureRule against the node labels the binary writes.
+// variables (plus a real run of a simulation pod's simulate/detect wiring) and the host paths it
+// mounts, and every NodeFeatureRule against the node labels the binary writes.
 // usage: node validate.js [--binary PATH] [--require-plugin FILE]... FILE...
 // Exit 0 when everything is valid, 1 when something is not, 2 on a usage error.
 'use strict';
@@ -16,6 +16,7 @@ const { podSpecOf, pluginContainers } = require('./lib/pod-specs');
 const { parseHelp, checkArgs } = require('./lib/plugin-args');
 const { checkSimulatedHost } = require('./lib/simulated-host');
 const { pluginLabels, checkRuleLabels } = require('./lib/nfd-labels');
+const { checkHostMounts } = require('./lib/host-mounts');
 
 const kImageName = 'tee-device-plugin';
 
@@ -53,6 +54,7 @@ function checkPluginContainers(document, binary, helpFor) {
   const problems = [];
   for (const { kind, container } of plugins) {
     for (const problem of checkArgs(container, helpFor)) problems.push(`${kind}[${container.name}]: ${problem}`);
+    for (const problem of checkHostMounts(podSpec, container)) problems.push(`${kind}[${container.name}]: ${problem}`);
   }
   if (problems.length === 0) problems.push(...checkSimulatedHost(plugins, binary));
   return { count: plugins.length, problems };

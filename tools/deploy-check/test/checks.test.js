@@ -11,6 +11,7 @@ const { parseHelp, checkArgs } = require('../lib/plugin-args');
 const { imageBaseName } = require('../lib/pod-specs');
 const { mapPath } = require('../lib/simulated-host');
 const { localLabelsUsed, checkRuleLabels } = require('../lib/nfd-labels');
+const { checkHostMounts } = require('../lib/host-mounts');
 
 const kHelp = `Usage: serve [OPTIONS]
 
@@ -110,4 +111,32 @@ test('NodeFeatureRules may use only the plugin labels the plugin writes', () => 
   const problems = checkRuleLabels(rule, new Set(['sgx.tee.dev/enabled', 'sgx.tee.dev/epc-mib']));
   assert.strictEqual(problems.length, 1);
   assert.match(problems[0], /"sgx.tee.dev\/epc-bytes", which the plugin never writes/);
+});
+
+test('serve mounts exactly the host paths it reads, read-only, at their own paths', () => {
+  const volume = (name, hostPath, type) => ({ name, hostPath: { path: hostPath, type } });
+  const base = {
+    volumes: [volume('dev', '/dev', 'Directory'), volume('numa', '/sys/devices/system/node', 'Directory'),
+      volume('cpuinfo', '/proc/cpuinfo', 'File'), { name: 'sim', emptyDir: {} }],
+  };
+  const mounts = [{ name: 'dev', mountPath: '/host/dev', readOnly: true },
+    { name: 'numa', mountPath: '/host/sys/devices/system/node', readOnly: true },
+    { name: 'cpuinfo', mountPath: '/host/proc/cpuinfo', readOnly: true }];
+  const check = (volumeMounts, volumes = base.volumes, args = ['serve', '--host-root=/host']) =>
+    checkHostMounts({ volumes }, { args, volumeMounts }).join('; ');
+  assert.strictEqual(check(mounts), '');
+  // A simulated root on an emptyDir, or the real root: nothing of the host to judge.
+  assert.strictEqual(check([{ name: 'sim', mountPath: '/sim' }], base.volumes, ['serve', '--host-root=/sim/root']), '');
+  assert.strictEqual(check(mounts, base.volumes, ['serve']), '');
+  const wider = (name, hostPath) => [...base.volumes.filter((v) => v.name !== name), volume(name, hostPath, 'Directory')];
+  assert.match(check(mounts.map((m) => (m.name === 'cpuinfo' ? { ...m, mountPath: '/host/proc' } : m)),
+    wider('cpuinfo', '/proc')), /mounts host \/proc; the plugin reads only/);
+  assert.match(check(mounts.map((m) => (m.name === 'numa' ? { ...m, mountPath: '/host/sys' } : m)),
+    wider('numa', '/sys')), /mounts host \/sys;/);
+  assert.match(check(mounts.map((m) => (m.name === 'dev' ? { ...m, mountPath: '/host/dev/sgx_enclave' } : m)),
+    wider('dev', '/dev/sgx_enclave')), /mounts host \/dev\/sgx_enclave;.*does not mount host \/dev at \/host\/dev \(the enclave/);
+  assert.match(check(mounts.filter((m) => m.name !== 'cpuinfo')), /does not mount host \/proc\/cpuinfo/);
+  assert.match(check(mounts.map((m) => (m.name === 'dev' ? { ...m, readOnly: false } : m))), /host \/dev writable/);
+  assert.match(check(mounts.map((m) => (m.name === 'numa' ? { ...m, mountPath: '/host/sys/node' } : m))),
+    /mounts host \/sys\/devices\/system\/node at \/host\/sys\/node: the plugin reads \/host\/sys\/devices/);
 });
