@@ -12,6 +12,7 @@ const { imageBaseName } = require('../lib/pod-specs');
 const { mapPath } = require('../lib/simulated-host');
 const { localLabelsUsed, checkRuleLabels } = require('../lib/nfd-labels');
 const { checkHostMounts } = require('../lib/host-mounts');
+const { checkNodeStatusConfined } = require('../lib/node-status-policy');
 
 const kHelp = `Usage: serve [OPTIONS]
 
@@ -139,4 +140,25 @@ test('serve mounts exactly the host paths it reads, read-only, at their own path
   assert.match(check(mounts.map((m) => (m.name === 'dev' ? { ...m, readOnly: false } : m))), /host \/dev writable/);
   assert.match(check(mounts.map((m) => (m.name === 'numa' ? { ...m, mountPath: '/host/sys/node' } : m))),
     /mounts host \/sys\/devices\/system\/node at \/host\/sys\/node: the plugin reads \/host\/sys\/devices/);
+});
+
+test('whoever may patch every Node status must be confined by a denying policy naming it', () => {
+  const doc = (object) => ({ source: 'f', index: 0, object });
+  const role = doc({ kind: 'ClusterRole', metadata: { name: 'r' },
+    rules: [{ apiGroups: [''], resources: ['nodes/status'], verbs: ['get', 'patch'] }] });
+  const binding = doc({ kind: 'ClusterRoleBinding', metadata: { name: 'b' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' },
+    subjects: [{ kind: 'ServiceAccount', name: 'tee-device-plugin', namespace: 'ns' }] });
+  const policy = doc({ kind: 'ValidatingAdmissionPolicy', metadata: { name: 'p' }, spec: { matchConditions: [
+    { name: 'sa', expression: "request.userInfo.username.matches('^system:serviceaccount:[^:]+:tee-device-plugin$')" }] } });
+  const policyBinding = (actions) => doc({ kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'p' },
+    spec: { policyName: 'p', validationActions: actions } });
+  assert.deepStrictEqual(checkNodeStatusConfined([role, binding, policy, policyBinding(['Deny'])]), []);
+  const problems = (docs) => checkNodeStatusConfined(docs).map((p) => p.problem).join('; ');
+  assert.match(problems([role, binding]), /system:serviceaccount:ns:tee-device-plugin may patch every Node's status/);
+  assert.match(problems([role, binding, policy, policyBinding(['Warn'])]), /no ValidatingAdmissionPolicy bound with Deny/);
+  const renamed = doc({ ...binding.object, subjects: [{ kind: 'ServiceAccount', name: 'prod-tee-device-plugin', namespace: 'ns' }] });
+  assert.match(problems([role, renamed, policy, policyBinding(['Deny'])]), /prod-tee-device-plugin may patch/);
+  const readOnly = doc({ ...role.object, rules: [{ apiGroups: [''], resources: ['nodes/status'], verbs: ['get'] }] });
+  assert.deepStrictEqual(checkNodeStatusConfined([readOnly, binding]), []);
 });
