@@ -103,7 +103,8 @@ func TestTdxGuest(t *testing.T) {
 
 // Scenario 7: --profile intel --register-epc with deploy/components/register-epc's RBAC and the
 // pod's projected service-account token. sgx.intel.com/epc (bytes), enclave and provision show
-// on the Node and a pod asking for them runs; without the ClusterRoleBinding the plugin logs the
+// on the Node and a pod asking for them runs; the component's admission policy keeps the plugin's
+// token to its own Node's sgx.intel.com/* keys; without the ClusterRoleBinding the plugin logs the
 // 403 message the README promises and keeps serving.
 func TestRegisterEpc(t *testing.T) {
 	only(t)
@@ -125,6 +126,7 @@ func TestRegisterEpc(t *testing.T) {
 		t.Errorf("the intel pod has no /dev/sgx_enclave: %q", out)
 	}
 	deletePod(t, pod.Name)
+	checkOwnNodePolicy(t)
 
 	// Without the binding: the published value is removed so the restarted plugin must patch,
 	// and is refused.

@@ -2,8 +2,9 @@
 // Validates Kubernetes manifests offline: every YAML document against the API's schema
 // (kubernetes-models), no unknown fields at any depth, and, with --binary, every container that
 // runs the plugin's image against the built binary's real subcommands, flags and environment
-// variables (plus a real run of a simulation pod's simulate/detect wiring), and every
-// NodeFeatureRule against the node labels the binary writes.
+// variables (plus a real run of a simulation pod's simulate/detect wiring) and the host paths it
+// mounts, every NodeFeatureRule against the node labels the binary writes, and that whoever may
+// patch every Node's status is confined to its own Node by an admission policy.
 // usage: node validate.js [--binary PATH] [--require-plugin FILE]... FILE...
 // Exit 0 when everything is valid, 1 when something is not, 2 on a usage error.
 'use strict';
@@ -16,6 +17,8 @@ const { podSpecOf, pluginContainers } = require('./lib/pod-specs');
 const { parseHelp, checkArgs } = require('./lib/plugin-args');
 const { checkSimulatedHost } = require('./lib/simulated-host');
 const { pluginLabels, checkRuleLabels } = require('./lib/nfd-labels');
+const { checkHostMounts } = require('./lib/host-mounts');
+const { checkNodeStatusConfined } = require('./lib/node-status-policy');
 
 const kImageName = 'tee-device-plugin';
 
@@ -53,6 +56,7 @@ function checkPluginContainers(document, binary, helpFor) {
   const problems = [];
   for (const { kind, container } of plugins) {
     for (const problem of checkArgs(container, helpFor)) problems.push(`${kind}[${container.name}]: ${problem}`);
+    for (const problem of checkHostMounts(podSpec, container)) problems.push(`${kind}[${container.name}]: ${problem}`);
   }
   if (problems.length === 0) problems.push(...checkSimulatedHost(plugins, binary));
   return { count: plugins.length, problems };
@@ -91,6 +95,12 @@ function main(argv) {
     pluginsPerFile.set(document.source, (pluginsPerFile.get(document.source) || 0) + count);
     problems[i].push(...found);
   });
+  const sources = new Set(documents.map((d) => d.source));
+  for (const source of sources) {
+    for (const { document, problem } of checkNodeStatusConfined(documents.filter((d) => d.source === source))) {
+      problems[documents.indexOf(document)].push(problem);
+    }
+  }
   let written = null;  // the plugin's labels, read once when a rule needs them
   documents.forEach((document, i) => {
     if (!options.binary || document.object?.kind !== 'NodeFeatureRule' || problems[i].length > 0) return;

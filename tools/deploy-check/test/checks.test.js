@@ -11,6 +11,8 @@ const { parseHelp, checkArgs } = require('../lib/plugin-args');
 const { imageBaseName } = require('../lib/pod-specs');
 const { mapPath } = require('../lib/simulated-host');
 const { localLabelsUsed, checkRuleLabels } = require('../lib/nfd-labels');
+const { checkHostMounts } = require('../lib/host-mounts');
+const { checkNodeStatusConfined } = require('../lib/node-status-policy');
 
 const kHelp = `Usage: serve [OPTIONS]
 
@@ -110,4 +112,53 @@ test('NodeFeatureRules may use only the plugin labels the plugin writes', () => 
   const problems = checkRuleLabels(rule, new Set(['sgx.tee.dev/enabled', 'sgx.tee.dev/epc-mib']));
   assert.strictEqual(problems.length, 1);
   assert.match(problems[0], /"sgx.tee.dev\/epc-bytes", which the plugin never writes/);
+});
+
+test('serve mounts exactly the host paths it reads, read-only, at their own paths', () => {
+  const volume = (name, hostPath, type) => ({ name, hostPath: { path: hostPath, type } });
+  const base = {
+    volumes: [volume('dev', '/dev', 'Directory'), volume('numa', '/sys/devices/system/node', 'Directory'),
+      volume('cpuinfo', '/proc/cpuinfo', 'File'), { name: 'sim', emptyDir: {} }],
+  };
+  const mounts = [{ name: 'dev', mountPath: '/host/dev', readOnly: true },
+    { name: 'numa', mountPath: '/host/sys/devices/system/node', readOnly: true },
+    { name: 'cpuinfo', mountPath: '/host/proc/cpuinfo', readOnly: true }];
+  const check = (volumeMounts, volumes = base.volumes, args = ['serve', '--host-root=/host']) =>
+    checkHostMounts({ volumes }, { args, volumeMounts }).join('; ');
+  assert.strictEqual(check(mounts), '');
+  // A simulated root on an emptyDir, or the real root: nothing of the host to judge.
+  assert.strictEqual(check([{ name: 'sim', mountPath: '/sim' }], base.volumes, ['serve', '--host-root=/sim/root']), '');
+  assert.strictEqual(check(mounts, base.volumes, ['serve']), '');
+  const wider = (name, hostPath) => [...base.volumes.filter((v) => v.name !== name), volume(name, hostPath, 'Directory')];
+  assert.match(check(mounts.map((m) => (m.name === 'cpuinfo' ? { ...m, mountPath: '/host/proc' } : m)),
+    wider('cpuinfo', '/proc')), /mounts host \/proc; the plugin reads only/);
+  assert.match(check(mounts.map((m) => (m.name === 'numa' ? { ...m, mountPath: '/host/sys' } : m)),
+    wider('numa', '/sys')), /mounts host \/sys;/);
+  assert.match(check(mounts.map((m) => (m.name === 'dev' ? { ...m, mountPath: '/host/dev/sgx_enclave' } : m)),
+    wider('dev', '/dev/sgx_enclave')), /mounts host \/dev\/sgx_enclave;.*does not mount host \/dev at \/host\/dev \(the enclave/);
+  assert.match(check(mounts.filter((m) => m.name !== 'cpuinfo')), /does not mount host \/proc\/cpuinfo/);
+  assert.match(check(mounts.map((m) => (m.name === 'dev' ? { ...m, readOnly: false } : m))), /host \/dev writable/);
+  assert.match(check(mounts.map((m) => (m.name === 'numa' ? { ...m, mountPath: '/host/sys/node' } : m))),
+    /mounts host \/sys\/devices\/system\/node at \/host\/sys\/node: the plugin reads \/host\/sys\/devices/);
+});
+
+test('whoever may patch every Node status must be confined by a denying policy naming it', () => {
+  const doc = (object) => ({ source: 'f', index: 0, object });
+  const role = doc({ kind: 'ClusterRole', metadata: { name: 'r' },
+    rules: [{ apiGroups: [''], resources: ['nodes/status'], verbs: ['get', 'patch'] }] });
+  const binding = doc({ kind: 'ClusterRoleBinding', metadata: { name: 'b' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' },
+    subjects: [{ kind: 'ServiceAccount', name: 'tee-device-plugin', namespace: 'ns' }] });
+  const policy = doc({ kind: 'ValidatingAdmissionPolicy', metadata: { name: 'p' }, spec: { matchConditions: [
+    { name: 'sa', expression: "request.userInfo.username.matches('^system:serviceaccount:[^:]+:tee-device-plugin$')" }] } });
+  const policyBinding = (actions) => doc({ kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'p' },
+    spec: { policyName: 'p', validationActions: actions } });
+  assert.deepStrictEqual(checkNodeStatusConfined([role, binding, policy, policyBinding(['Deny'])]), []);
+  const problems = (docs) => checkNodeStatusConfined(docs).map((p) => p.problem).join('; ');
+  assert.match(problems([role, binding]), /system:serviceaccount:ns:tee-device-plugin may patch every Node's status/);
+  assert.match(problems([role, binding, policy, policyBinding(['Warn'])]), /no ValidatingAdmissionPolicy bound with Deny/);
+  const renamed = doc({ ...binding.object, subjects: [{ kind: 'ServiceAccount', name: 'prod-tee-device-plugin', namespace: 'ns' }] });
+  assert.match(problems([role, renamed, policy, policyBinding(['Deny'])]), /prod-tee-device-plugin may patch/);
+  const readOnly = doc({ ...role.object, rules: [{ apiGroups: [''], resources: ['nodes/status'], verbs: ['get'] }] });
+  assert.deepStrictEqual(checkNodeStatusConfined([readOnly, binding]), []);
 });
