@@ -250,19 +250,21 @@ class CallbackGate {
 // be destroyed with the callback held, which then reads the freed endpoint (ASan reports it).
 TEST_F(PluginEndpointTest, DestructorWaitsForARegisterCallbackStillRunning) {
   StartKubelet();
-  // Another client's channel, as a daemon serving a second resource has: it keeps gRPC's
-  // callback threads alive, so tearing down the endpoint's own channel does not wait for them.
-  RegistrationClient other;
-  std::promise<void> other_done;
-  other.Register(dir_ + "/nobody.sock", MakeRegisterRequest("example.com/other", "other.sock"),
-                 std::chrono::seconds(5), [&other_done](absl::Status) { other_done.set_value(); });
-  other_done.get_future().wait();
   auto own_loop = EventLoop::Create();  // never run: posted results stay queued, as at exit
   ASSERT_TRUE(own_loop.ok()) << own_loop.status();
   CallbackGate gate;
   auto endpoint = std::make_unique<PluginEndpoint>(
       own_loop->get(), store_.get(),
       PluginEndpoint::Options{dir_, kResource, std::chrono::seconds(5), nullptr});
+  // Another client's channel, as a daemon serving a second resource has: it keeps gRPC's
+  // callback threads alive, so tearing down the endpoint's own channel does not wait for them.
+  // Its call also starts those threads after the endpoint exists: TSan cannot see gRPC hand the
+  // endpoint to a thread that existed before it, only a thread's start.
+  RegistrationClient other;
+  std::promise<void> other_done;
+  other.Register(dir_ + "/nobody.sock", MakeRegisterRequest("example.com/other", "other.sock"),
+                 std::chrono::seconds(5), [&other_done](absl::Status) { other_done.set_value(); });
+  other_done.get_future().wait();
   endpoint->SetRegistrationTestHooks({.before_done = [&gate] { gate.Hold(); },
                                       .destructor_waits = [&gate] { gate.NoteDestructorWaits(); }});
   ASSERT_TRUE(endpoint->Start().ok());
