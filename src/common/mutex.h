@@ -22,10 +22,12 @@ class ABSL_LOCKABLE Mutex {
   Mutex& operator=(const Mutex&) = delete;
 
   void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { mutex_.lock(); }
-  // Wakes every Await so waiters re-check their predicates, as absl::Mutex does on release.
+  // Wakes every Await so waiters re-check their predicates, as absl::Mutex does on release. The
+  // wake comes first: once unlocked, a waiter may return and destroy this Mutex (a destructor
+  // waiting for a count to reach zero), so Unlock must not touch it afterwards.
   void Unlock() ABSL_UNLOCK_FUNCTION() {
-    mutex_.unlock();
     changed_.notify_all();
+    mutex_.unlock();
   }
 
   // REQUIRES: held. Releases the lock while `ready()` is false; returns with it held and true.

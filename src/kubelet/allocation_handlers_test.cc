@@ -2,9 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "kubelet/device_list_encoder.h"
-#include "resources/device_list_size.h"
-
 namespace teedp::kubelet {
 namespace {
 
@@ -63,56 +60,6 @@ TEST(AllocationHandlersTest, PreferredAllocationAnswersEachContainer) {
   ASSERT_TRUE(HandlePreferredAllocation(TwoNodePlan(), request, &response).ok());
   ASSERT_EQ(response.container_responses_size(), 2);
   EXPECT_EQ(response.container_responses(0).deviceids_size(), 2);
-}
-
-TEST(DeviceListEncoderTest, EveryUnitWithHealthAndNumaNode) {
-  resources::ResourcePlan plan = TwoNodePlan();
-  v1beta1::ListAndWatchResponse list = EncodeDeviceList(plan);
-  ASSERT_EQ(list.devices_size(), 100);
-  EXPECT_EQ(list.devices(0).id(), "0");
-  EXPECT_EQ(list.devices(99).id(), "2r");
-  EXPECT_EQ(list.devices(49).topology().nodes(0).id(), 0);
-  EXPECT_EQ(list.devices(50).topology().nodes(0).id(), 1);
-  plan.healthy = false;
-  plan.has_topology = false;
-  list = EncodeDeviceList(plan);
-  EXPECT_EQ(list.devices(0).health(), "Unhealthy");
-  EXPECT_FALSE(list.devices(0).has_topology());
-}
-
-}  // namespace
-}  // namespace teedp::kubelet
-
-namespace teedp::kubelet {
-namespace {
-
-// The plan's own size arithmetic must match what protobuf really encodes, byte for byte.
-TEST(DeviceListEncoderTest, PlannedSizeMatchesTheEncodingExactly) {
-  struct Case {
-    std::vector<resources::UnitBlock> blocks;
-    bool has_topology;
-  };
-  std::vector<Case> cases = {
-      {{{-1, 0, 1}}, false},
-      {{{-1, 0, 47000}}, false},  // IDs of one to four characters
-      {{{0, 0, 1300}, {1, 1300, 1300}}, true},
-      {{{0, 0, 10}, {3, 10, 10}, {200, 20, 50000}}, true},  // NUMA IDs needing two varint bytes
-  };
-  for (const Case& c : cases) {
-    for (bool healthy : {true, false}) {
-      resources::ResourcePlan plan;
-      plan.blocks = c.blocks;
-      plan.has_topology = c.has_topology;
-      plan.healthy = healthy;
-      for (const auto& block : c.blocks) plan.unit_count += block.count;
-      std::string bytes = EncodeDeviceListBytes(plan);
-      EXPECT_EQ(bytes.size(), resources::EncodedDeviceListBytes(c.blocks, c.has_topology, healthy))
-          << plan.unit_count << " units, healthy=" << healthy;
-      // Byte for byte what protobuf itself serializes for the same list.
-      EXPECT_EQ(bytes, EncodeDeviceList(plan).SerializeAsString())
-          << plan.unit_count << " units, healthy=" << healthy;
-    }
-  }
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <utility>
 
+#ifdef TEE_TSAN_PROBE_UNORDERED_WRITE
+#include <thread>
+#endif
+
 namespace teedp::kubelet {
 
 void ListAndWatchStream::Listen(const CallEnvironment& environment) {
@@ -42,6 +46,15 @@ void ListAndWatchStream::OnRequested(bool ok) {
 }
 
 void ListAndWatchStream::OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) {
+#ifdef TEE_TSAN_PROBE_UNORDERED_WRITE
+  // A deliberate race, built only into the TSan probe test (test/CMakeLists.txt): the write
+  // starts on the publisher's thread once the previous one is done, but learns that from a
+  // relaxed flag instead of the stream's lock, so nothing orders it after the queue thread's last
+  // use of writer_. TSan must report it, through test/tsan.supp.
+  while (!probe_writer_idle_.exchange(false, std::memory_order_relaxed)) std::this_thread::yield();
+  writer_.Write(snapshot->devices, &written_tag_);
+  return;
+#endif
   teedp::MutexLock lock(&mutex_);
   if (finished_) return;
   if (!started_ || in_flight_ != nullptr) {
@@ -62,6 +75,9 @@ void ListAndWatchStream::StartWriteLocked(std::shared_ptr<const PluginSnapshot> 
 }
 
 void ListAndWatchStream::OnWriteDone(bool ok) {
+#ifdef TEE_TSAN_PROBE_UNORDERED_WRITE
+  probe_writer_idle_.store(true, std::memory_order_relaxed);
+#endif
   bool releasable = false;
   {
     teedp::MutexLock lock(&mutex_);

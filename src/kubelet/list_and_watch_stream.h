@@ -9,6 +9,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -62,6 +63,10 @@ class ListAndWatchStream final : public SnapshotStore::Watcher {
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;  // counted; no more writes
   bool finish_in_flight_ ABSL_GUARDED_BY(mutex_) = false;
   bool done_ ABSL_GUARDED_BY(mutex_) = false;  // gRPC reported the call over
+#ifdef TEE_TSAN_PROBE_UNORDERED_WRITE
+  // The probe's idea of "no write in flight", deliberately without ordering (see OnSnapshot).
+  std::atomic<bool> probe_writer_idle_{false};
+#endif
 };
 
 }  // namespace teedp::kubelet

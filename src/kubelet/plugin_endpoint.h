@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -53,6 +54,11 @@ class PluginEndpoint {
   // that stopped reading); its thread is then left behind and the caller should exit without
   // running destructors. Idempotent.
   bool Shutdown(std::chrono::milliseconds grace);
+
+  // Test seam: hooks of the endpoint's RegistrationClient. Call before Start.
+  void SetRegistrationTestHooks(RegistrationClient::TestHooks hooks) {
+    registration_.SetTestHooks(std::move(hooks));
+  }
 
   bool registered() const { return registered_.load(); }
   uint64_t registrations() const { return registrations_.load(); }

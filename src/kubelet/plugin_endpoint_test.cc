@@ -17,6 +17,7 @@
 #include <future>
 #include <thread>
 
+#include "common/mutex.h"
 #include "kubelet_emulator.h"
 #include "support/eventually.h"
 #include "support/temp_dir.h"
@@ -187,6 +188,88 @@ TEST_F(PluginEndpointTest, ReplacedDirectoryIsFollowed) {
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/epc.sock"));
   EXPECT_EQ(sink_->Count("was removed or replaced"), 1);
   std::filesystem::remove_all(dir_ + ".old");
+}
+
+// Holds the endpoint's Register callback on gRPC's thread, just before `done`, until released;
+// records what happened meanwhile.
+class CallbackGate {
+ public:
+  void Hold() {
+    {
+      teedp::MutexLock lock(&mutex_);  // its release wakes WaitHeld (Await alone would not)
+      held_ = true;
+    }
+    teedp::MutexLock lock(&mutex_);
+    mutex_.Await([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return released_; });
+  }
+  void WaitHeld() {
+    teedp::MutexLock lock(&mutex_);
+    mutex_.Await([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return held_; });
+  }
+  void NoteDestructorWaits() {
+    teedp::MutexLock lock(&mutex_);
+    destructor_waited_ = true;
+  }
+  void NoteDestroyed() {
+    teedp::MutexLock lock(&mutex_);
+    destroyed_ = true;
+  }
+  // Releases the callback once the endpoint is gone or its destructor waits for the callback.
+  void ReleaseAfterDestruction() {
+    teedp::MutexLock lock(&mutex_);
+    mutex_.Await([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+      return destroyed_ || destructor_waited_;
+    });
+    released_ = true;
+  }
+  bool destructor_waited() {
+    teedp::MutexLock lock(&mutex_);
+    return destructor_waited_;
+  }
+
+ private:
+  teedp::Mutex mutex_;
+  bool held_ ABSL_GUARDED_BY(mutex_) = false;
+  bool released_ ABSL_GUARDED_BY(mutex_) = false;
+  bool destructor_waited_ ABSL_GUARDED_BY(mutex_) = false;
+  bool destroyed_ ABSL_GUARDED_BY(mutex_) = false;
+};
+
+// The Register callback posts to the loop the endpoint borrowed, so the endpoint's destructor
+// must not return before it has: the owner frees the endpoint, then the loop (as the daemon does
+// once its loop stopped). Were the call counted out before its callback ran, the endpoint would
+// be destroyed with the callback held, which then reads the freed endpoint (ASan reports it).
+TEST_F(PluginEndpointTest, DestructorWaitsForARegisterCallbackStillRunning) {
+  StartKubelet();
+  auto own_loop = EventLoop::Create();  // never run: posted results stay queued, as at exit
+  ASSERT_TRUE(own_loop.ok()) << own_loop.status();
+  CallbackGate gate;
+  auto endpoint = std::make_unique<PluginEndpoint>(
+      own_loop->get(), store_.get(),
+      PluginEndpoint::Options{dir_, kResource, std::chrono::seconds(5), nullptr});
+  // Another client's channel, as a daemon serving a second resource has: it keeps gRPC's
+  // callback threads alive, so tearing down the endpoint's own channel does not wait for them.
+  // Its call also starts those threads after the endpoint exists: TSan cannot see gRPC hand the
+  // endpoint to a thread that existed before it, only a thread's start.
+  RegistrationClient other;
+  std::promise<void> other_done;
+  other.Register(dir_ + "/nobody.sock", MakeRegisterRequest("example.com/other", "other.sock"),
+                 std::chrono::seconds(5), [&other_done](absl::Status) { other_done.set_value(); });
+  other_done.get_future().wait();
+  endpoint->SetRegistrationTestHooks({.before_done = [&gate] { gate.Hold(); },
+                                      .destructor_waits = [&gate] { gate.NoteDestructorWaits(); }});
+  ASSERT_TRUE(endpoint->Start().ok());
+  gate.WaitHeld();  // the kubelet answered; gRPC's thread is about to call `done`
+  std::thread destroyer([&] {
+    endpoint.reset();
+    gate.NoteDestroyed();
+  });
+  gate.ReleaseAfterDestruction();
+  destroyer.join();
+  EXPECT_TRUE(gate.destructor_waited()) << "the endpoint was destroyed while `done` was pending";
+  auto view = kubelet_->Resource(kResource);
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->registrations, 1);
 }
 
 }  // namespace

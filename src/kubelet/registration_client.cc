@@ -30,10 +30,14 @@ RegistrationClient::RegistrationClient() = default;
 RegistrationClient::~RegistrationClient() {
   CancelAll();
   teedp::MutexLock lock(&mutex_);
-  auto none_left = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return in_flight_.empty(); };
+  if (callbacks_pending_ > 0 && hooks_.destructor_waits) hooks_.destructor_waits();
+  auto none_left = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return callbacks_pending_ == 0; };
   mutex_.Await(none_left);
   finished_.clear();
 }
+
+void RegistrationClient::SetTestHooks(TestHooks hooks) { hooks_ = std::move(hooks); }
 
 void RegistrationClient::Register(const std::string& kubelet_socket,
                                   const v1beta1::RegisterRequest& request,
@@ -52,16 +56,23 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
   {
     teedp::MutexLock lock(&mutex_);
     in_flight_.insert(call);
+    ++callbacks_pending_;
   }
   call->stub->async()->Register(
       &call->context, &call->request, &call->response,
-      [this, call, done = std::move(done)](grpc::Status status) {
+      [this, call, done = std::move(done)](grpc::Status status) mutable {
         absl::Status result = status.ok()
                                   ? absl::OkStatus()
                                   : absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                                                  status.error_message());
-        Finished(call);
-        done(result);  // last: the owner may now release finished calls
+        Finished(call);  // before `done`, so the owner can release the call when told
+        if (hooks_.before_done) hooks_.before_done();
+        // `done` and what it captured go before the call is counted out: both may use what the
+        // owner lent, and the owner's destructor returns once the count is zero.
+        Done run = std::move(done);
+        run(std::move(result));
+        run = nullptr;
+        CallbackReturned();  // last: `this` may be gone once the lock is released
       });
 }
 
@@ -70,6 +81,11 @@ void RegistrationClient::Finished(Call* call) {
   teedp::MutexLock lock(&mutex_);
   in_flight_.erase(call);
   finished_.emplace_back(call);
+}
+
+void RegistrationClient::CallbackReturned() {
+  teedp::MutexLock lock(&mutex_);
+  --callbacks_pending_;
 }
 
 void RegistrationClient::ReleaseFinished() {

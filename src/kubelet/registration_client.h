@@ -1,7 +1,8 @@
 // Provides RegistrationClient: calls v1beta1.Registration/Register on the kubelet's socket without
 // blocking the caller; the result arrives through a callback.
 // Thread safety: Register and CancelAll may be called from any thread; `done` callbacks run on
-// gRPC's threads. The destructor cancels outstanding calls and waits for their callbacks.
+// gRPC's threads. The destructor cancels outstanding calls and returns only once every `done` has
+// returned, so a callback may use whatever its owner lent until the owner's destructor is done.
 #pragma once
 
 #include <chrono>
@@ -46,13 +47,29 @@ class RegistrationClient {
   // idle channel keeps gRPC's pollers waking up.
   void ReleaseFinished();
 
+  // Test seams, each may be empty. `before_done` runs on gRPC's thread just before a call's
+  // `done` (a test holds it there); `destructor_waits` runs, under the client's lock, when the
+  // destructor finds callbacks still running and is about to wait for them.
+  struct TestHooks {
+    std::function<void()> before_done;
+    std::function<void()> destructor_waits;
+  };
+  // Call before the first Register.
+  void SetTestHooks(TestHooks hooks);
+
  private:
   struct Call;
+  // The call is over: its channel may be released from now on.
   void Finished(Call* call);
+  // Counts a call out; last thing its callback does, after `done` returned.
+  void CallbackReturned();
 
+  TestHooks hooks_;
   teedp::Mutex mutex_;
   std::set<Call*> in_flight_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::unique_ptr<Call>> finished_ ABSL_GUARDED_BY(mutex_);
+  // Register calls whose callback has not returned yet; the destructor waits for zero.
+  size_t callbacks_pending_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace teedp::kubelet

@@ -10,9 +10,8 @@ std::shared_ptr<const PluginSnapshot> MakeSnapshot(
     uint64_t version, std::shared_ptr<const resources::ResourcePlan> plan) {
   auto snapshot = std::make_shared<PluginSnapshot>();
   snapshot->version = version;
-  std::string bytes = EncodeDeviceListBytes(*plan);
-  grpc::Slice slice(bytes);  // one copy into a ref-counted slice
-  snapshot->devices = grpc::ByteBuffer(&slice, 1);
+  grpc::Slice slice = SerializeDeviceList(*plan);
+  snapshot->devices = grpc::ByteBuffer(&slice, 1);  // takes a reference, no copy
   snapshot->device_count = plan->unit_count;
   snapshot->plan = std::move(plan);
   return snapshot;

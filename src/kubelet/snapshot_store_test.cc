@@ -37,7 +37,7 @@ TEST(SnapshotStoreTest, AddWatcherReturnsTheCurrentSnapshotEncoded) {
   auto current = store.AddWatcher(&watcher);
   EXPECT_EQ(current->version, 1u);
   EXPECT_EQ(current->device_count, 5u);
-  EXPECT_EQ(current->devices.Length(), EncodeDeviceListBytes(*current->plan).size());
+  EXPECT_EQ(current->devices.Length(), BuildDeviceList(*current->plan).ByteSizeLong());
   store.RemoveWatcher(&watcher);
   EXPECT_TRUE(store.WaitForNoWatchers(absl::ZeroDuration()));
 }

@@ -15,7 +15,7 @@ void AddDevices(const std::vector<UnitBlock>& blocks, bool has_topology, bool he
   for (const UnitBlock& block : blocks) {
     for (uint32_t index = block.first; index < block.first + block.count; ++index) {
       v1beta1::Device* device = response->add_devices();
-      device->set_id(EpcDeviceId(index));
+      device->set_id(DeviceId(index));
       device->set_health(healthy ? "Healthy" : "Unhealthy");
       if (has_topology) device->mutable_topology()->add_nodes()->set_id(block.numa_node);
     }
