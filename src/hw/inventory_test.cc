@@ -9,6 +9,7 @@
 
 #include "hw/simulated_node.h"
 #include "support/temp_dir.h"
+#include "test_paths.h"
 
 namespace teedp::hw {
 namespace {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hw/cpuid_dump_parser.h"
+#include "test_paths.h"
 
 namespace teedp::hw {
 namespace {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node_harness.h"
+#include "test_paths.h"
 
 namespace teedp::testing {
 namespace {
@@ -81,9 +82,9 @@ TEST(CliTest, UsageErrorsExitTwoAndNameTheProblem) {
       {{"serve", "--epc-unit", "3MiB", "--epc-resource", "example.com/epc"}, "power of two"},
       {{"serve", "--epc-unit", "lots"}, "lots"},
       // "--flag=" is the flag with an empty value; the next flag is still read as a flag.
-      {{"serve", "--metrics-address=", "--log-level", "loud"}, "--log-level"},
+      {{"serve", "--metrics-address=", "--log-level", "loud"}, "unknown log level \"loud\""},
       {{"serve", "--nfd-features-dir=", "--pod-resources-socket=", "--log-level", "loud"},
-       "--log-level"},
+       "unknown log level \"loud\""},
   };
   for (const Case& c : cases) {
     auto result = RunBinary(c.args);

@@ -13,6 +13,7 @@
 
 #include "support/eventually.h"
 #include "support/temp_dir.h"
+#include "test_paths.h"
 
 namespace teedp::testing {
 namespace {
