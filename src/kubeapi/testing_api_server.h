@@ -96,7 +96,7 @@ class FakeApiServer {
     requests_.push_back({req.method, req.path, req.get_header_value("Content-Type"),
                          req.get_header_value("Authorization"), req.get_header_value("Host"),
                          req.body});
-    mutex_.Await([this] { return !holding_; });
+    mutex_.Await([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return !holding_; });
     const CannedAnswer& answer = answers_[req.method];
     res.status = answer.status;
     res.set_content(answer.body, "application/json");
