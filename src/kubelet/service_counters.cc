@@ -12,7 +12,7 @@ size_t BucketOf(std::chrono::nanoseconds elapsed) {
       kLatencyBucketBounds.begin());
 }
 
-size_t CodeIndex(grpc::StatusCode code) {
+size_t CodeIndex(int code) {
   auto index = static_cast<size_t>(code);
   // A code outside gRPC's range cannot come from the library; count it as UNKNOWN (2).
   return index < kStatusCodeCount ? index : static_cast<size_t>(grpc::StatusCode::UNKNOWN);
@@ -44,7 +44,7 @@ uint64_t RpcCounts::calls() const {
 
 uint64_t RpcCounts::errors() const { return calls() - by_code[0]; }
 
-void ServiceCounters::RecordCall(Rpc rpc, grpc::StatusCode code, std::chrono::nanoseconds elapsed) {
+void ServiceCounters::RecordCall(Rpc rpc, int code, std::chrono::nanoseconds elapsed) {
   PerRpc& counts = rpcs_[static_cast<size_t>(rpc)];
   counts.by_code[CodeIndex(code)].fetch_add(1, std::memory_order_relaxed);
   counts.latency_buckets[BucketOf(elapsed)].fetch_add(1, std::memory_order_relaxed);

@@ -49,7 +49,9 @@ struct RpcCounts {
 class ServiceCounters {
  public:
   // Records a finished unary call (or a finished stream, with its lifetime as `elapsed`).
-  void RecordCall(Rpc rpc, grpc::StatusCode code, std::chrono::nanoseconds elapsed);
+  // `code` as a number: a value outside grpc::StatusCode's range (counted as UNKNOWN) must not be
+  // held in the enum, where it would be undefined behaviour.
+  void RecordCall(Rpc rpc, int code, std::chrono::nanoseconds elapsed);
   void RecordStreamOpened();
   void RecordStreamClosed();
 

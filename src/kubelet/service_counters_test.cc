@@ -38,7 +38,7 @@ TEST(ServiceCountersTest, LatencyLandsInTheFirstBucketWhoseBoundHoldsIt) {
 
 TEST(ServiceCountersTest, ACodeOutsideGrpcsRangeCountsAsUnknown) {
   ServiceCounters counters;
-  counters.RecordCall(Rpc::kAllocate, static_cast<grpc::StatusCode>(99), microseconds(1));
+  counters.RecordCall(Rpc::kAllocate, 99, microseconds(1));
   EXPECT_EQ(counters.Read(Rpc::kAllocate).by_code[static_cast<size_t>(grpc::StatusCode::UNKNOWN)],
             1u);
 }

@@ -27,7 +27,14 @@ inline constexpr const char* kEpcResource = "kubernetes.azure.com/sgx_epc_mem_in
 inline constexpr const char* kEpcSocket = "sgx_epc_mem_in_MiB.sock";
 // RSS says nothing under a sanitizer (ASan holds freed memory in quarantine); LeakSanitizer
 // checks the heap at the plugin's clean exit instead.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// (GCC defines __SANITIZE_*__; clang 14 only answers __has_feature.)
+#if defined(__has_feature)
+#define TEE_HAS_FEATURE(x) __has_feature(x)
+#else
+#define TEE_HAS_FEATURE(x) 0
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || \
+    TEE_HAS_FEATURE(address_sanitizer) || TEE_HAS_FEATURE(thread_sanitizer)
 inline constexpr bool kRssMeaningful = false;
 #else
 inline constexpr bool kRssMeaningful = true;
