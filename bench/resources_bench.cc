@@ -24,7 +24,7 @@ hw::Inventory TwoNodeInventory(uint32_t units) {
 // The allocation logic measured on exactly `units` units: the planner itself would cut a node
 // this large to what one kubelet message can list.
 ResourcePlan TwoNodePlan(uint32_t units) {
-  ResourcePlan plan = PlanEpcUnits(TwoNodeInventory(units), {});
+  ResourcePlan plan = PlanKind(TwoNodeInventory(units), {});
   plan.blocks = {{0, 0, units / 2}, {1, units / 2, units - units / 2}};
   plan.unit_count = units;
   plan.has_topology = true;
@@ -34,7 +34,7 @@ ResourcePlan TwoNodePlan(uint32_t units) {
 void BM_PlanEpcUnits(benchmark::State& state) {
   const hw::Inventory inventory = TwoNodeInventory(static_cast<uint32_t>(state.range(0)));
   for (auto _ : state) {
-    ResourcePlan plan = PlanEpcUnits(inventory, {});
+    ResourcePlan plan = PlanKind(inventory, {});
     benchmark::DoNotOptimize(plan);
   }
 }

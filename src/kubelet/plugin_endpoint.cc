@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "resources/resource_name.h"
 
 namespace teedp::kubelet {
 namespace {
@@ -19,9 +20,8 @@ constexpr std::chrono::milliseconds kReregisterPause{100};
 
 }  // namespace
 
-std::string SocketNameFor(const std::string& resource_name) {
-  size_t slash = resource_name.rfind('/');
-  return resource_name.substr(slash == std::string::npos ? 0 : slash + 1) + ".sock";
+std::string SocketNameFor(std::string_view resource_name) {
+  return std::string(resources::NamePart(resource_name)) + ".sock";
 }
 
 PluginEndpoint::PluginEndpoint(EventLoop* loop, SnapshotStore* store, Options options)

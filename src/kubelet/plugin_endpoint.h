@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -26,8 +27,8 @@
 
 namespace teedp::kubelet {
 
-// "example.com/sgx_epc_mem_in_MiB" -> "sgx_epc_mem_in_MiB.sock".
-std::string SocketNameFor(const std::string& resource_name);
+// "example.com/sgx_epc_mem_in_MiB" -> "sgx_epc_mem_in_MiB.sock" (resources::NamePart).
+std::string SocketNameFor(std::string_view resource_name);
 
 class PluginEndpoint {
  public:

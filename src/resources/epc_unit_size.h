@@ -7,10 +7,10 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
-#include "resources/epc_units.h"
 
 namespace teedp::resources {
 
+inline constexpr uint64_t kMiB = uint64_t{1} << 20;
 inline constexpr uint64_t kGiB = uint64_t{1} << 30;
 
 class EpcUnitSize {

@@ -80,7 +80,7 @@ void PlanHealth(const hw::Inventory& inventory, ResourcePlan* plan) {
 
 }  // namespace
 
-ResourcePlan PlanEpcUnits(const hw::Inventory& inventory, const EpcConfig& config) {
+ResourcePlan PlanKind(const hw::Inventory& inventory, const EpcConfig& config) {
   const uint64_t unit_bytes = config.unit.bytes();
   ResourcePlan plan;
   plan.resource_name = config.resource_name.str();

@@ -20,7 +20,7 @@ hw::Inventory UsableInventory(uint64_t epc_bytes) {
 
 TEST(PlanEpcUnitsTest, DropsThePartialUnitOfAClientPart) {
   hw::Inventory inventory = UsableInventory(93 * kMiB + kMiB / 2);
-  ResourcePlan plan = PlanEpcUnits(inventory, {});
+  ResourcePlan plan = PlanKind(inventory, {});
   EXPECT_EQ(plan.resource_name, kDefaultEpcResource);
   EXPECT_EQ(std::get<EpcUnits>(plan.kind).unit_bytes, kMiB);
   EXPECT_EQ(plan.unit_count, 93u);
@@ -35,7 +35,7 @@ TEST(PlanEpcUnitsTest, DropsThePartialUnitOfAClientPart) {
 TEST(PlanEpcUnitsTest, OneBlockPerNumaNode) {
   hw::Inventory inventory = UsableInventory(8 * kGiB);
   inventory.numa_epc = {{0, 4 * kGiB}, {1, 4 * kGiB}};
-  ResourcePlan plan = PlanEpcUnits(inventory, {});
+  ResourcePlan plan = PlanKind(inventory, {});
   EXPECT_EQ(plan.unit_count, 8192u);
   EXPECT_TRUE(plan.has_topology);
   EXPECT_EQ(plan.blocks, (std::vector<UnitBlock>{{0, 0, 4096}, {1, 4096, 4096}}));
@@ -48,7 +48,7 @@ TEST(PlanEpcUnitsTest, OneBlockPerNumaNode) {
 TEST(PlanEpcUnitsTest, NumaNodesWithoutWholeUnitsGetNoBlock) {
   hw::Inventory inventory = UsableInventory(0);
   inventory.numa_epc = {{0, 3 * kMiB + 1}, {2, kMiB - 1}, {3, 0}, {5, 2 * kMiB}};
-  ResourcePlan plan = PlanEpcUnits(inventory, {});
+  ResourcePlan plan = PlanKind(inventory, {});
   EXPECT_EQ(plan.blocks, (std::vector<UnitBlock>{{0, 0, 3}, {5, 3, 2}}));
   EXPECT_EQ(plan.unit_count, 5u);
   EXPECT_EQ(plan.NumaNodeOf(2), 0);
@@ -58,21 +58,21 @@ TEST(PlanEpcUnitsTest, NumaNodesWithoutWholeUnitsGetNoBlock) {
 TEST(PlanEpcUnitsTest, UnsortedOrRepeatedNodesStillGiveAscendingBlocks) {
   hw::Inventory inventory = UsableInventory(0);
   inventory.numa_epc = {{1, 2 * kMiB}, {0, kMiB}, {1, kMiB}};
-  ResourcePlan plan = PlanEpcUnits(inventory, {});
+  ResourcePlan plan = PlanKind(inventory, {});
   EXPECT_EQ(plan.blocks, (std::vector<UnitBlock>{{0, 0, 1}, {1, 1, 3}}));
 }
 
 TEST(PlanEpcUnitsTest, LargerUnits) {
   hw::Inventory inventory = UsableInventory(8 * kGiB);
   inventory.numa_epc = {{0, 4 * kGiB}, {1, 4 * kGiB}};
-  ResourcePlan plan = PlanEpcUnits(inventory, {ResourceName::Parse("example.com/epc_gib").value(),
-                                               EpcUnitSize::FromBytes(kGiB).value()});
+  ResourcePlan plan = PlanKind(inventory, {ResourceName::Parse("example.com/epc_gib").value(),
+                                           EpcUnitSize::FromBytes(kGiB).value()});
   EXPECT_EQ(plan.resource_name, "example.com/epc_gib");
   EXPECT_EQ(plan.blocks, (std::vector<UnitBlock>{{0, 0, 4}, {1, 4, 4}}));
 }
 
 TEST(PlanEpcUnitsTest, ZeroEpcIsUnhealthyWithAReason) {
-  ResourcePlan plan = PlanEpcUnits(UsableInventory(kMiB - 1), {});
+  ResourcePlan plan = PlanKind(UsableInventory(kMiB - 1), {});
   EXPECT_EQ(plan.unit_count, 0u);
   EXPECT_TRUE(plan.blocks.empty());
   EXPECT_FALSE(plan.healthy);
@@ -82,7 +82,7 @@ TEST(PlanEpcUnitsTest, ZeroEpcIsUnhealthyWithAReason) {
 TEST(PlanEpcUnitsTest, UnusableSgxGivesTheFirstProblem) {
   hw::Inventory inventory = UsableInventory(64 * kMiB);
   inventory.problems = {"SGX is disabled in BIOS", "no SGX driver"};
-  ResourcePlan plan = PlanEpcUnits(inventory, {});
+  ResourcePlan plan = PlanKind(inventory, {});
   EXPECT_EQ(plan.unit_count, 64u);  // still advertised, as Unhealthy
   EXPECT_FALSE(plan.healthy);
   EXPECT_EQ(plan.health_reason, "SGX is disabled in BIOS");
@@ -92,7 +92,7 @@ TEST(PlanEpcUnitsTest, ClampsToUint32UnitsThenToTheKubeletLimit) {
   hw::Inventory inventory = UsableInventory(0);
   // 2^52 bytes per node: 2^32 units each, more than 32-bit IDs can name.
   inventory.numa_epc = {{0, uint64_t{1} << 52}, {1, uint64_t{1} << 52}};
-  ResourcePlan plan = PlanEpcUnits(inventory, {});
+  ResourcePlan plan = PlanKind(inventory, {});
   constexpr uint32_t kMax = std::numeric_limits<uint32_t>::max();
   EXPECT_EQ(plan.units_on_node, kMax);
   EXPECT_TRUE(plan.capped());
@@ -103,7 +103,7 @@ TEST(PlanEpcUnitsTest, ClampsToUint32UnitsThenToTheKubeletLimit) {
 
   inventory.numa_epc.clear();
   inventory.epc_bytes = std::numeric_limits<uint64_t>::max();
-  plan = PlanEpcUnits(inventory, {});
+  plan = PlanKind(inventory, {});
   EXPECT_EQ(plan.units_on_node, kMax);
   EXPECT_GT(plan.unit_count, 200000u);
 }
@@ -111,7 +111,7 @@ TEST(PlanEpcUnitsTest, ClampsToUint32UnitsThenToTheKubeletLimit) {
 TEST(PlanEpcUnitsTest, CarriesTheContainerEdits) {
   hw::Inventory inventory = UsableInventory(kGiB);
   inventory.aesmd_socket_dir = true;
-  ResourcePlan plan = PlanEpcUnits(inventory, {});
+  ResourcePlan plan = PlanKind(inventory, {});
   EXPECT_EQ(plan.container_edits, PlanContainerEdits(inventory));
   EXPECT_FALSE(plan.container_edits.devices.empty());
 }

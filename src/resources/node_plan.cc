@@ -19,19 +19,19 @@ std::vector<hw::GuestTee> GuestsOf(const hw::Inventory& inventory) {
 absl::Status CheckNamesDiffer(const std::vector<ResourceSpec>& specs) {
   std::set<ResourceName> names;
   for (const ResourceSpec& spec : specs) {
-    if (!names.insert(spec.resource_name).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "two resources are named ", spec.resource_name.str(), "; give each its own name"));
+    if (!names.insert(NameOf(spec)).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("two resources are named ", NameOf(spec).str(), "; give each its own name"));
     }
   }
   // The kubelet edge names each resource's socket after the part of its name after the '/'.
   std::set<std::string_view> name_parts;
   for (const ResourceSpec& spec : specs) {
-    if (!name_parts.insert(spec.resource_name.name_part()).second) {
+    if (!name_parts.insert(NameOf(spec).name_part()).second) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "two resources would share the socket ", std::string(spec.resource_name.name_part()),
+          "two resources would share the socket ", std::string(NameOf(spec).name_part()),
           ".sock (the part of the name after the /); rename one of them, such as ",
-          spec.resource_name.str()));
+          NameOf(spec).str()));
     }
   }
   return absl::OkStatus();

@@ -6,7 +6,7 @@ namespace teedp::resources {
 namespace {
 
 ResourceSpec SharedSpec(SharedDevice device, const ResourceName& name, SharedLimit limit) {
-  return {name, SharedDeviceConfig{device, name, limit}};
+  return SharedDeviceConfig{device, name, limit};
 }
 
 void AddGuestResources(const ProfileConfig& config, const std::vector<hw::GuestTee>& guests,
@@ -69,21 +69,19 @@ std::vector<ResourceSpec> ResourcesFor(const ProfileConfig& config,
     }
   } else {
     const ResourceName name = *EpcDeviceResource(config);
-    specs.push_back({name, EpcConfig{name, config.epc_unit}});
+    specs.push_back(EpcConfig{name, config.epc_unit});
   }
   AddGuestResources(config, guests, &specs);
   return specs;
 }
 
+const ResourceName& NameOf(const ResourceSpec& spec) {
+  return std::visit([](const auto& config) -> const ResourceName& { return config.resource_name; },
+                    spec);
+}
+
 ResourcePlan PlanResource(const hw::Inventory& inventory, const ResourceSpec& spec) {
-  struct Planner {
-    const hw::Inventory& inventory;
-    ResourcePlan operator()(const EpcConfig& c) const { return PlanEpcUnits(inventory, c); }
-    ResourcePlan operator()(const SharedDeviceConfig& c) const {
-      return PlanSharedDevice(inventory, c);
-    }
-  };
-  return std::visit(Planner{inventory}, spec.config);
+  return std::visit([&inventory](const auto& config) { return PlanKind(inventory, config); }, spec);
 }
 
 }  // namespace teedp::resources

@@ -47,12 +47,8 @@ struct ProfileConfig {
   std::map<hw::GuestTee, ResourceName> guest_resource_names;
 };
 
-// One device-plugin resource to serve: its name and the configuration of its kind, which picks
-// the planner (a new kind adds an alternative and a PlanResource overload).
-struct ResourceSpec {
-  ResourceName resource_name;
-  std::variant<EpcConfig, SharedDeviceConfig> config;
-};
+// The name of the resource a spec configures.
+const ResourceName& NameOf(const ResourceSpec& spec);
 
 // The device-plugin resources a profile serves with these guest interfaces, in a fixed order:
 // EPC units (azure, alibaba), then sgx.intel.com/enclave and provision (intel), then one per
@@ -70,7 +66,7 @@ std::optional<ResourceName> EpcDeviceResource(const ProfileConfig& config);
 // whose EPC is a device list).
 std::optional<std::string> EpcExtendedResource(const ProfileConfig& config);
 
-// The plan of one resource on a host, by the planner of its kind.
+// The plan of one resource on a host, by the planner of its kind (PlanKind).
 ResourcePlan PlanResource(const hw::Inventory& inventory, const ResourceSpec& spec);
 
 }  // namespace teedp::resources

@@ -11,7 +11,7 @@ using ::testing::HasSubstr;
 
 std::vector<std::string> Names(const std::vector<ResourceSpec>& specs) {
   std::vector<std::string> names;
-  for (const ResourceSpec& spec : specs) names.push_back(spec.resource_name.str());
+  for (const ResourceSpec& spec : specs) names.push_back(NameOf(spec).str());
   return names;
 }
 
@@ -47,7 +47,7 @@ TEST(ResourcesForTest, EachProfileServesItsDialect) {
   intel.enclave_limit = SharedLimit::Of(20).value();
   std::vector<ResourceSpec> specs = ResourcesFor(intel, {});
   EXPECT_THAT(Names(specs), ElementsAre("sgx.intel.com/enclave", "sgx.intel.com/provision"));
-  EXPECT_EQ(std::get<SharedDeviceConfig>(specs[0].config).limit.containers(), 20u);
+  EXPECT_EQ(std::get<SharedDeviceConfig>(specs[0]).limit.containers(), 20u);
   EXPECT_EQ(EpcExtendedResource(intel), "sgx.intel.com/epc");
   EXPECT_EQ(EpcExtendedResource(azure), std::nullopt);
 }
@@ -75,7 +75,7 @@ TEST(ResourcesForTest, TheEpcResourceTakesTheUnit) {
   config.epc_resource = Name("example.com/sgx_epc_mem_in_2MiB");
   config.epc_unit = EpcUnitSize::FromBytes(2 * kMiB).value();
   std::vector<ResourceSpec> specs = ResourcesFor(config, {});
-  EXPECT_EQ(std::get<EpcConfig>(specs[0].config).unit.bytes(), 2 * kMiB);
+  EXPECT_EQ(std::get<EpcConfig>(specs[0]).unit.bytes(), 2 * kMiB);
 }
 
 TEST(PlanResourceTest, PlansEachKind) {

@@ -78,4 +78,11 @@ ResourceName ResourceName::BuiltIn(std::string_view text) {
   return ResourceName(std::string(text));
 }
 
+std::string_view ResourceName::name_part() const { return NamePart(text_); }
+
+std::string_view NamePart(std::string_view resource_name) {
+  const size_t slash = resource_name.rfind('/');
+  return slash == std::string_view::npos ? resource_name : resource_name.substr(slash + 1);
+}
+
 }  // namespace teedp::resources

@@ -24,8 +24,7 @@ class ResourceName {
   static ResourceName BuiltIn(std::string_view text);
 
   const std::string& str() const { return text_; }
-  // What follows the '/'; the kubelet edge names the resource's socket after it.
-  std::string_view name_part() const { return std::string_view(text_).substr(text_.find('/') + 1); }
+  std::string_view name_part() const;  // NamePart(str())
 
   friend auto operator<=>(const ResourceName&, const ResourceName&) = default;
 
@@ -33,5 +32,9 @@ class ResourceName {
   explicit ResourceName(std::string text) : text_(std::move(text)) {}
   std::string text_;
 };
+
+// What follows the last '/' of a resource name (all of it when there is none). The kubelet edge
+// names a resource's socket after it, so two served resources must differ in it.
+std::string_view NamePart(std::string_view resource_name);
 
 }  // namespace teedp::resources

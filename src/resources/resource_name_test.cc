@@ -88,6 +88,13 @@ TEST(ResourceNameTest, KeepsTheTextAndItsNamePart) {
   EXPECT_EQ(name, ResourceName::BuiltIn("sgx.intel.com/enclave"));
 }
 
+TEST(ResourceNameTest, NamePartIsWhatFollowsTheLastSlash) {
+  EXPECT_EQ(NamePart("example.com/epc"), "epc");
+  EXPECT_EQ(NamePart("a/b/c"), "c");
+  EXPECT_EQ(NamePart("no-slash"), "no-slash");
+  EXPECT_EQ(NamePart("trailing/"), "");
+}
+
 TEST(ResourceNameTest, EveryBuiltInNameIsValid) {
   std::vector<std::string_view> names = {kDefaultEpcResource, kAlibabaEpcResource,
                                          kIntelEpcResource};

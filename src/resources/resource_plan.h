@@ -15,9 +15,21 @@
 
 namespace teedp::resources {
 
-// A new kind of resource adds its own header and one alternative here; code that treats kinds
-// differently visits the variant with one overload per kind, so the compiler finds every place.
-using ResourceKind = std::variant<EpcUnits, SharedSlots>;
+// Every kind of resource, listed once. A kind is a header with what its plans carry (the kind's
+// type, listed here) and what the operator configures (its nested `Config`), plus a planner
+// `ResourcePlan PlanKind(const hw::Inventory&, const Kind::Config&)`. Code that treats kinds
+// differently visits a variant with one overload per kind, so the compiler finds every place.
+template <typename... Kinds>
+struct KindList {
+  using Kind = std::variant<Kinds...>;
+  using Config = std::variant<typename Kinds::Config...>;
+};
+using ResourceKinds = KindList<EpcUnits, SharedSlots>;
+
+// What is particular to a plan's kind.
+using ResourceKind = ResourceKinds::Kind;
+// One resource to serve: the configuration of its kind, which names it and picks its planner.
+using ResourceSpec = ResourceKinds::Config;
 
 // A run of consecutive unit indices whose memory sits on one NUMA node.
 struct UnitBlock {

@@ -131,7 +131,7 @@ std::optional<std::string> SharedDevicePath(const hw::Inventory& inventory, Shar
   return std::nullopt;
 }
 
-ResourcePlan PlanSharedDevice(const hw::Inventory& inventory, const SharedDeviceConfig& config) {
+ResourcePlan PlanKind(const hw::Inventory& inventory, const SharedDeviceConfig& config) {
   const uint32_t slots = config.limit.containers();
   ResourcePlan plan;
   plan.resource_name = config.resource_name.str();

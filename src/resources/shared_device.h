@@ -11,26 +11,12 @@
 #include <string_view>
 
 #include "hw/inventory.h"
-#include "resources/resource_name.h"
 #include "resources/resource_plan.h"
-#include "resources/shared_limit.h"
+#include "resources/shared_slots.h"
 
 namespace teedp::resources {
 
-enum class SharedDevice : uint8_t { kSgxEnclave, kSgxProvision, kTdx, kSevSnp, kTpm, kTsmReport };
-
-// "sgx-enclave", "sgx-provision", "tdx", "sev-snp", "tpm", "tsm-report".
-std::string_view SharedDeviceName(SharedDevice device);
-// sgx.intel.com/enclave, sgx.intel.com/provision, intel.com/tdx, amd.com/sev-snp, tee.dev/tpm,
-// tee.dev/tsm-report.
-std::string_view DefaultSharedResourceName(SharedDevice device);
 SharedDevice SharedDeviceFor(hw::GuestTee tee);
-
-struct SharedDeviceConfig {
-  SharedDevice device = SharedDevice::kSgxEnclave;
-  ResourceName resource_name = ResourceName::BuiltIn(DefaultSharedResourceName(device));
-  SharedLimit limit;
-};
 
 // The host path of the device's node on this host, or nullopt when it has none. SGX enclave: the
 // driver's enclave node (in-kernel, DCAP or legacy); provision: /dev/sgx_provision,
@@ -43,6 +29,6 @@ std::optional<std::string> SharedDevicePath(const hw::Inventory& inventory, Shar
 // at the same path as on the host, "rw" (tsm-report: the configfs directory mounted read-write);
 // the SGX enclave also carries the aesmd socket mount and SGX_AESM_ADDR=1 when the host has
 // /var/run/aesmd.
-ResourcePlan PlanSharedDevice(const hw::Inventory& inventory, const SharedDeviceConfig& config);
+ResourcePlan PlanKind(const hw::Inventory& inventory, const SharedDeviceConfig& config);
 
 }  // namespace teedp::resources

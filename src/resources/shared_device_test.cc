@@ -24,7 +24,7 @@ SharedDeviceConfig Config(SharedDevice device, int64_t limit = kDefaultSharedLim
 }
 
 TEST(PlanSharedDeviceTest, EnclaveGivesOnlyItsOwnNodeInLimitSlots) {
-  ResourcePlan plan = PlanSharedDevice(InKernelHost(), Config(SharedDevice::kSgxEnclave, 20));
+  ResourcePlan plan = PlanKind(InKernelHost(), Config(SharedDevice::kSgxEnclave, 20));
   EXPECT_EQ(plan.resource_name, "sgx.intel.com/enclave");
   EXPECT_EQ(plan.unit_count, 20u);
   EXPECT_EQ(plan.blocks, (std::vector<UnitBlock>{{-1, 0, 20}}));
@@ -40,12 +40,12 @@ TEST(PlanSharedDeviceTest, EnclaveGivesOnlyItsOwnNodeInLimitSlots) {
 TEST(PlanSharedDeviceTest, EnclaveCarriesAesmdWiringWhenTheHostHasIt) {
   hw::Inventory inventory = InKernelHost();
   inventory.aesmd_socket_dir = true;
-  ResourcePlan plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
+  ResourcePlan plan = PlanKind(inventory, Config(SharedDevice::kSgxEnclave));
   EXPECT_THAT(plan.container_edits.mounts,
               ElementsAre(Mount{"/var/run/aesmd", "/var/run/aesmd", false}));
   EXPECT_THAT(plan.container_edits.envs,
               ElementsAre(std::pair<std::string, std::string>("SGX_AESM_ADDR", "1")));
-  ResourcePlan provision = PlanSharedDevice(inventory, Config(SharedDevice::kSgxProvision));
+  ResourcePlan provision = PlanKind(inventory, Config(SharedDevice::kSgxProvision));
   EXPECT_THAT(provision.container_edits.mounts, IsEmpty()) << "only the enclave carries it";
 }
 
@@ -64,7 +64,7 @@ TEST(PlanSharedDeviceTest, DriverFlavoursPickTheirOwnNodes) {
   legacy.driver = hw::SgxDriver::kLegacy;
   legacy.device_nodes = {"/dev/isgx"};
   EXPECT_EQ(SharedDevicePath(legacy, SharedDevice::kSgxProvision), std::nullopt);
-  ResourcePlan plan = PlanSharedDevice(legacy, Config(SharedDevice::kSgxProvision));
+  ResourcePlan plan = PlanKind(legacy, Config(SharedDevice::kSgxProvision));
   EXPECT_FALSE(plan.healthy);
   EXPECT_THAT(plan.health_reason, HasSubstr("/dev/sgx_provision"));
 }
@@ -72,7 +72,7 @@ TEST(PlanSharedDeviceTest, DriverFlavoursPickTheirOwnNodes) {
 TEST(PlanSharedDeviceTest, AnAliasedNodeIsCreatedFromItsTarget) {
   hw::Inventory inventory = InKernelHost();
   inventory.device_aliases = {{"/dev/sgx_enclave", "/dev/sgx/enclave"}};
-  ResourcePlan plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
+  ResourcePlan plan = PlanKind(inventory, Config(SharedDevice::kSgxEnclave));
   EXPECT_THAT(plan.container_edits.devices,
               ElementsAre(DeviceSpec{"/dev/sgx_enclave", "/dev/sgx/enclave", "rw"}));
 }
@@ -80,7 +80,7 @@ TEST(PlanSharedDeviceTest, AnAliasedNodeIsCreatedFromItsTarget) {
 TEST(PlanSharedDeviceTest, SgxResourcesAreUnhealthyWhileSgxIsUnusable) {
   hw::Inventory inventory = InKernelHost();
   inventory.problems = {"SGX is disabled in BIOS (CPUID leaf 0x12 is zero)"};
-  ResourcePlan plan = PlanSharedDevice(inventory, Config(SharedDevice::kSgxEnclave));
+  ResourcePlan plan = PlanKind(inventory, Config(SharedDevice::kSgxEnclave));
   EXPECT_FALSE(plan.healthy);
   EXPECT_EQ(plan.health_reason, "SGX is disabled in BIOS (CPUID leaf 0x12 is zero)");
 }
@@ -90,20 +90,20 @@ TEST(PlanSharedDeviceTest, GuestInterfacesIgnoreSgxAndFollowTheirDevice) {
   guest.problems = {"CPU has no SGX (CPUID.7.0:EBX[2] is 0)"};
   guest.guest_devices = {{hw::GuestTee::kTdx, "/dev/tdx-guest"},
                          {hw::GuestTee::kTsmReport, "/sys/kernel/config/tsm/report"}};
-  ResourcePlan tdx = PlanSharedDevice(guest, Config(SharedDevice::kTdx));
+  ResourcePlan tdx = PlanKind(guest, Config(SharedDevice::kTdx));
   EXPECT_TRUE(tdx.healthy);
   EXPECT_EQ(tdx.resource_name, "intel.com/tdx");
   EXPECT_THAT(tdx.container_edits.devices,
               ElementsAre(DeviceSpec{"/dev/tdx-guest", "/dev/tdx-guest", "rw"}));
-  ResourcePlan tsm = PlanSharedDevice(guest, Config(SharedDevice::kTsmReport));
+  ResourcePlan tsm = PlanKind(guest, Config(SharedDevice::kTsmReport));
   EXPECT_THAT(tsm.container_edits.devices, IsEmpty());
   EXPECT_THAT(
       tsm.container_edits.mounts,
       ElementsAre(Mount{"/sys/kernel/config/tsm/report", "/sys/kernel/config/tsm/report", false}));
-  ResourcePlan sev = PlanSharedDevice(guest, Config(SharedDevice::kSevSnp));
+  ResourcePlan sev = PlanKind(guest, Config(SharedDevice::kSevSnp));
   EXPECT_FALSE(sev.healthy);
   EXPECT_EQ(sev.health_reason, "no sev-snp interface: /dev/sev-guest is missing");
-  ResourcePlan tpm = PlanSharedDevice({}, Config(SharedDevice::kTdx));
+  ResourcePlan tpm = PlanKind({}, Config(SharedDevice::kTdx));
   EXPECT_THAT(tpm.health_reason, HasSubstr("/dev/tdx_guest or /dev/tdx-guest"));
 }
 
