@@ -16,6 +16,7 @@
 #include "app/plugin_daemon.h"
 #include "app/subcommands.h"
 #include "common/byte_size.h"
+#include "common/errno_text.h"
 #include "hw/simulated_node.h"
 #include "kubelet/plugin_endpoint.h"
 #include "kubelet_emulator.h"
@@ -117,7 +118,7 @@ int RunDemo(int argc, char** argv) {
   std::string work = parent + "/tee-demo-XXXXXX";
   if (mkdtemp(work.data()) == nullptr) {
     std::cerr << "demo: cannot create a temporary directory in " << parent << ": "
-              << std::strerror(errno) << " (set TMPDIR to a writable directory)\n";
+              << ErrnoText(errno) << " (set TMPDIR to a writable directory)\n";
     return kExitFailure;
   }
   int exit_code = RunDemoIn(work, settings);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "app/plan_report.h"
+#include "common/errno_text.h"
 #include "common/status_macros.h"
 #include "observe/logging.h"
 
@@ -195,11 +196,11 @@ absl::Status PluginDaemon::WatchSignals() {
   sigset_t set = TerminationSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (signal_fd_ < 0) return absl::InternalError(absl::StrCat("signalfd: ", std::strerror(errno)));
+  if (signal_fd_ < 0) return absl::InternalError(absl::StrCat("signalfd: ", ErrnoText(errno)));
   return loop_->Watch(signal_fd_, [this] {
     signalfd_siginfo info{};
     if (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
-      spdlog::info("received {}", strsignal(static_cast<int>(info.ssi_signo)));
+      spdlog::info("received {}", SignalText(static_cast<int>(info.ssi_signo)));
     }
     loop_->Quit();
   });

@@ -8,13 +8,14 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/errno_text.h"
 
 namespace teedp {
 namespace {
 
 absl::Status Failed(const std::string& what, const std::string& path, int error) {
   return absl::UnavailableError(
-      absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(error)));
+      absl::StrCat("cannot ", what, " ", path, ": ", ErrnoText(error)));
 }
 
 }  // namespace

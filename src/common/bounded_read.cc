@@ -8,12 +8,13 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/errno_text.h"
 #include "common/unique_fd.h"
 
 namespace teedp {
 
 absl::Status ErrnoStatus(int error, std::string_view what) {
-  std::string message = absl::StrCat(std::string(what), ": ", std::strerror(error));
+  std::string message = absl::StrCat(std::string(what), ": ", ErrnoText(error));
   switch (error) {
     case ENOENT:
     case ENOTDIR:

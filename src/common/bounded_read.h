@@ -16,7 +16,7 @@ namespace teedp {
 
 // The status of a system call on `what` (a path, or words that name the file) that failed with
 // `error`: NotFound for ENOENT and ENOTDIR, PermissionDenied for EACCES and EPERM,
-// FailedPrecondition for anything else (EISDIR, ELOOP, EIO, ...). Message "<what>: <strerror>".
+// FailedPrecondition for anything else (EISDIR, ELOOP, EIO, ...). Message "<what>: <ErrnoText>".
 absl::Status ErrnoStatus(int error, std::string_view what);
 
 // Reads `fd` from its offset to end of file and returns the bytes. OutOfRange "<what>: larger

@@ -10,12 +10,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/errno_text.h"
 
 namespace teedp {
 namespace {
 
 absl::Status ErrnoStatus(const char* what) {
-  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+  return absl::InternalError(absl::StrCat(what, ": ", ErrnoText(errno)));
 }
 
 void DrainCounter(int fd) {

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/errno_text.h"
 #include "hw/guest_devices.h"
 
 namespace teedp::health {
@@ -40,7 +41,7 @@ bool RelevantInDev(std::string_view name) {
 
 absl::StatusOr<std::unique_ptr<DeviceWatcher>> DeviceWatcher::Create(const hw::HostRoot& root) {
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd < 0) return absl::InternalError(absl::StrCat("inotify_init1: ", std::strerror(errno)));
+  if (fd < 0) return absl::InternalError(absl::StrCat("inotify_init1: ", ErrnoText(errno)));
   std::unique_ptr<DeviceWatcher> watcher(new DeviceWatcher(root, fd));
   watcher->WatchFolders();
   return watcher;

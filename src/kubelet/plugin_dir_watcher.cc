@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/errno_text.h"
 #include "kubelet/registration_client.h"
 
 namespace teedp::kubelet {
@@ -17,14 +18,14 @@ absl::StatusOr<std::unique_ptr<PluginDirWatcher>> PluginDirWatcher::Create(
     std::string directory, std::string own_socket_name) {
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
-    return absl::InternalError(absl::StrCat("inotify_init1: ", std::strerror(errno)));
+    return absl::InternalError(absl::StrCat("inotify_init1: ", ErrnoText(errno)));
   }
   constexpr uint32_t kMask = IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF |
                              IN_MOVE_SELF | IN_ONLYDIR;
   if (inotify_add_watch(fd, directory.c_str(), kMask) < 0) {
     int error = errno;
     close(fd);
-    std::string message = absl::StrCat("cannot watch ", directory, ": ", std::strerror(error));
+    std::string message = absl::StrCat("cannot watch ", directory, ": ", ErrnoText(error));
     return error == ENOENT ? absl::NotFoundError(message) : absl::InternalError(message);
   }
   return std::unique_ptr<PluginDirWatcher>(new PluginDirWatcher(fd, std::move(own_socket_name)));

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/errno_text.h"
 
 namespace teedp::kubelet {
 namespace {
@@ -88,7 +89,7 @@ absl::StatusOr<std::unique_ptr<PluginServer>> PluginServer::Start(const std::str
       new PluginServer(socket_path, std::move(service), std::move(queue), std::move(server)));
   if (rename(bind_path.c_str(), socket_path.c_str()) != 0) {
     std::string message =
-        absl::StrCat("cannot put the socket at ", socket_path, ": ", std::strerror(errno));
+        absl::StrCat("cannot put the socket at ", socket_path, ": ", ErrnoText(errno));
     plugin_server->Shutdown(std::chrono::milliseconds(0));  // no identity yet: removes nothing
     unlink(bind_path.c_str());
     return absl::UnavailableError(message);

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/errno_text.h"
 #include "observe/prometheus_text.h"
 
 namespace teedp::observe {
@@ -41,11 +42,11 @@ std::string BindFailureReason(const std::string& host, int port) {
   std::string reason = "the address could not be bound";
   const int fd = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
   if (fd < 0) {
-    reason = std::strerror(errno);
+    reason = ErrnoText(errno);
   } else {
     const int yes = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    if (bind(fd, found->ai_addr, found->ai_addrlen) != 0) reason = std::strerror(errno);
+    if (bind(fd, found->ai_addr, found->ai_addrlen) != 0) reason = ErrnoText(errno);
     close(fd);
   }
   freeaddrinfo(found);

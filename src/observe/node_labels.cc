@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/atomic_file.h"
+#include "common/errno_text.h"
 #include "common/kubernetes_names.h"
 
 namespace teedp::observe {
@@ -64,7 +65,7 @@ absl::StatusOr<bool> NodeLabelsFile::Update(const std::vector<NodeLabel>& labels
   const bool exists = stat(dir_.c_str(), &info) == 0;
   if (!exists || !S_ISDIR(info.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "--nfd-features-dir ", dir_, ": ", exists ? "not a directory" : std::strerror(errno),
+        "--nfd-features-dir ", dir_, ": ", exists ? "not a directory" : ErrnoText(errno),
         " (is Node Feature Discovery installed and the directory mounted?)"));
   }
   if (absl::Status status = WriteFileAtomically(path_, *text); !status.ok()) return status;
@@ -76,7 +77,7 @@ absl::Status NodeLabelsFile::Remove() {
   if (written_.empty()) return absl::OkStatus();
   written_.clear();
   if (unlink(path_.c_str()) != 0 && errno != ENOENT) {
-    return absl::UnavailableError(absl::StrCat("removing ", path_, ": ", std::strerror(errno)));
+    return absl::UnavailableError(absl::StrCat("removing ", path_, ": ", ErrnoText(errno)));
   }
   return absl::OkStatus();
 }
