@@ -16,7 +16,7 @@ namespace teedp::app {
 class CdiSpecWriter {
  public:
   // `dir` is the CDI directory; the file is <dir>/tee.dev-resource.json.
-  explicit CdiSpecWriter(std::string dir);
+  explicit CdiSpecWriter(const std::string& dir);
 
   // Writes the spec for `plans` (temporary file and rename, so a runtime never reads half of
   // it), one CDI device per plan in the order given, and logs the path. Errors name the path.

@@ -31,7 +31,7 @@ absl::Status ApplyEntry(CLI::App& app, const YAML::Node& key_node, const YAML::N
                         const std::string& path, const std::set<std::string>& refused) {
   const std::string where = Where(path, key_node);
   if (!key_node.IsScalar()) return absl::InvalidArgumentError(where + ": keys must be plain names");
-  const std::string key = key_node.Scalar();
+  const std::string& key = key_node.Scalar();
   if (refused.count(key) != 0 || key == "help") {
     return absl::InvalidArgumentError(
         absl::StrCat(where, ": key \"", key, "\" cannot be set here"));

@@ -36,6 +36,7 @@ std::string DescribeNuma(const emulator::ResourceView& view) {
     per_node[device.numa_nodes.empty() ? -1 : device.numa_nodes.front()]++;
   }
   std::vector<std::string> parts;
+  parts.reserve(per_node.size());
   for (const auto& [node, count] : per_node) {
     parts.push_back(node < 0 ? absl::StrCat(count, " without NUMA node")
                              : absl::StrCat(count, " on NUMA node ", node));

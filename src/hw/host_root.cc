@@ -100,6 +100,7 @@ std::vector<std::string> HostRoot::ListDirectory(std::string_view host_path) con
   DIR* dir = ::fdopendir(fd->get());
   if (dir == nullptr) return names;
   fd->Release();  // the DIR owns it now
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): this DIR stream is local to the call.
   while (const dirent* entry = ::readdir(dir)) {
     std::string_view name = entry->d_name;
     if (name != "." && name != "..") names.emplace_back(name);

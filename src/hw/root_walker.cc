@@ -9,6 +9,7 @@
 #include <deque>
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "common/bounded_read.h"
 
 namespace teedp::hw {
@@ -55,7 +56,7 @@ absl::StatusOr<std::string> WalkInRoot(int root_fd, std::string_view host_path, 
       resolved.erase(std::min(resolved.size(), resolved.rfind('/')));
       continue;
     }
-    std::string candidate = resolved + "/" + part;
+    std::string candidate = absl::StrCat(resolved, "/", part);
     const bool last = pending.empty();
     std::optional<std::string> target;
     if (!last || follow_last) target = LinkTarget(root_fd, candidate);

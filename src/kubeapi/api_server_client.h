@@ -27,7 +27,7 @@ struct ApiAnswer {
 };
 
 // Answers larger than this are refused rather than buffered (a Node object is tens of KiB).
-inline constexpr size_t kMaxAnswerBytes = 8 * 1024 * 1024;
+inline constexpr size_t kMaxAnswerBytes = size_t{8} << 20;
 
 class ApiServerClient {
  public:

@@ -12,6 +12,7 @@ namespace {
 
 std::vector<hw::GuestTee> GuestsOf(const hw::Inventory& inventory) {
   std::vector<hw::GuestTee> guests;
+  guests.reserve(inventory.guest_devices.size());
   for (const hw::GuestDevice& found : inventory.guest_devices) guests.push_back(found.tee);
   return guests;
 }

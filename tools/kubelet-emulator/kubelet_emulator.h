@@ -20,7 +20,7 @@
 
 namespace teedp::emulator {
 
-inline constexpr size_t kKubeletMaxReceiveBytes = 4 * 1024 * 1024;  // gRPC's default
+inline constexpr size_t kKubeletMaxReceiveBytes = size_t{4} << 20;  // gRPC's default
 
 struct EmulatorOptions {
   std::string plugin_dir;  // must exist
