@@ -13,8 +13,8 @@
 namespace teedp::kubeapi {
 namespace {
 
-constexpr size_t kMaxTokenBytes = 64 * 1024;
-constexpr size_t kMaxCaBytes = 1024 * 1024;
+constexpr size_t kMaxTokenBytes = size_t{64} << 10;
+constexpr size_t kMaxCaBytes = size_t{1} << 20;
 
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 

@@ -15,7 +15,7 @@
 namespace teedp::kubelet {
 
 absl::StatusOr<std::unique_ptr<PluginDirWatcher>> PluginDirWatcher::Create(
-    std::string directory, std::string own_socket_name) {
+    const std::string& directory, std::string own_socket_name) {
   int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
     return absl::InternalError(absl::StrCat("inotify_init1: ", ErrnoText(errno)));

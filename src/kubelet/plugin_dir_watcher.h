@@ -25,7 +25,7 @@ class PluginDirWatcher {
  public:
   // Watches `directory` for `kubelet.sock` and `own_socket_name`. NotFound when the directory does
   // not exist, Internal when inotify is unavailable (both name the directory).
-  static absl::StatusOr<std::unique_ptr<PluginDirWatcher>> Create(std::string directory,
+  static absl::StatusOr<std::unique_ptr<PluginDirWatcher>> Create(const std::string& directory,
                                                                   std::string own_socket_name);
   ~PluginDirWatcher();
   PluginDirWatcher(const PluginDirWatcher&) = delete;

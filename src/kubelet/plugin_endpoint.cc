@@ -155,12 +155,12 @@ void PluginEndpoint::Register() {
   uint64_t attempt = ++attempt_;
   attempt_started_ = std::chrono::steady_clock::now();
   registration_.Register(KubeletSocket(), MakeRegisterRequest(options_.resource_name, socket_name_),
-                         options_.register_timeout, [this, attempt](absl::Status status) {
+                         options_.register_timeout, [this, attempt](const absl::Status& status) {
                            loop_->Post([this, attempt, status] { OnRegistered(attempt, status); });
                          });
 }
 
-void PluginEndpoint::OnRegistered(uint64_t attempt, absl::Status status) {
+void PluginEndpoint::OnRegistered(uint64_t attempt, const absl::Status& status) {
   registration_.ReleaseFinished();
   if (shut_down_) return;
   // Accepted is accepted, even when a newer attempt (a kubelet restarting again) superseded it.

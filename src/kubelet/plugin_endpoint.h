@@ -75,7 +75,7 @@ class PluginEndpoint {
   void OnDirectoryEvents();
   void OnDirectoryGone();
   void Register();
-  void OnRegistered(uint64_t attempt, absl::Status status);
+  void OnRegistered(uint64_t attempt, const absl::Status& status);
   void ScheduleRetry();
   // Logs a failed `what` ("serve" or "register") once per change of state, not per attempt.
   void NoteFailure(const std::string& what, const absl::Status& status);

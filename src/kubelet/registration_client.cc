@@ -60,7 +60,7 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
   }
   call->stub->async()->Register(
       &call->context, &call->request, &call->response,
-      [this, call, done = std::move(done)](grpc::Status status) mutable {
+      [this, call, done = std::move(done)](const grpc::Status& status) mutable {
         absl::Status result = status.ok()
                                   ? absl::OkStatus()
                                   : absl::Status(static_cast<absl::StatusCode>(status.error_code()),

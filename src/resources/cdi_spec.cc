@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace teedp::resources {
 namespace {
 
@@ -19,7 +21,7 @@ nlohmann::json EditsJson(const ContainerEdits& edits) {
                       {"options", {"rbind", mount.read_only ? "ro" : "rw"}}});
   }
   nlohmann::json env = nlohmann::json::array();
-  for (const auto& [name, value] : edits.envs) env.push_back(name + "=" + value);
+  for (const auto& [name, value] : edits.envs) env.push_back(absl::StrCat(name, "=", value));
   nlohmann::json out = nlohmann::json::object();
   if (!nodes.empty()) out["deviceNodes"] = std::move(nodes);
   if (!mounts.empty()) out["mounts"] = std::move(mounts);

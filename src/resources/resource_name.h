@@ -26,7 +26,9 @@ class ResourceName {
   const std::string& str() const { return text_; }
   std::string_view name_part() const;  // NamePart(str())
 
-  friend auto operator<=>(const ResourceName&, const ResourceName&) = default;
+  // clang-tidy 14 takes the 0 that the defaulted <=> compares with for a null pointer constant.
+  friend auto operator<=>(const ResourceName&,
+                          const ResourceName&) = default;  // NOLINT(modernize-use-nullptr)
 
  private:
   explicit ResourceName(std::string text) : text_(std::move(text)) {}

@@ -10,6 +10,7 @@
 
 namespace {
 
+using teedp::emulator::kExitFailure;
 using teedp::emulator::kExitUsage;
 
 struct Subcommand {
@@ -71,5 +72,10 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  return run();
+  try {
+    return run();
+  } catch (const std::exception& error) {
+    std::cerr << "kubelet-emulator: fatal: " << error.what() << "\n";
+    return kExitFailure;
+  }
 }
