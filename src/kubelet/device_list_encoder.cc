@@ -1,5 +1,7 @@
 #include "kubelet/device_list_encoder.h"
 
+#include <google/protobuf/arena.h>
+
 #include <string>
 
 #include "resources/device_id.h"
@@ -38,18 +40,22 @@ v1beta1::ListAndWatchResponse BuildDeviceList(const resources::ResourcePlan& pla
 grpc::Slice SerializeDeviceList(const resources::ResourcePlan& plan) {
   // Serialized messages concatenate into their merge, and a repeated field merges by appending,
   // so the list serialized a chunk at a time is byte for byte the whole list serialized, without
-  // holding 180,000 Device objects (tens of MiB) at once.
+  // holding 180,000 Device objects (tens of MiB) at once. Each chunk lives on an arena that is
+  // reset after it is written: clearing a heap message frees every Device's topology, so the
+  // next chunk would allocate them all again.
   std::string bytes;
   bytes.reserve(resources::EncodedDeviceListBytes(plan.blocks, plan.has_topology, plan.healthy));
-  v1beta1::ListAndWatchResponse chunk;
-  ForEachDevice(plan, [&chunk, &bytes] {
-    if (chunk.devices_size() == kChunkDevices) {
-      chunk.AppendToString(&bytes);
-      chunk.Clear();  // keeps the Device objects for the next chunk
+  google::protobuf::Arena arena;
+  auto* chunk = google::protobuf::Arena::CreateMessage<v1beta1::ListAndWatchResponse>(&arena);
+  ForEachDevice(plan, [&] {
+    if (chunk->devices_size() == kChunkDevices) {
+      chunk->AppendToString(&bytes);
+      arena.Reset();
+      chunk = google::protobuf::Arena::CreateMessage<v1beta1::ListAndWatchResponse>(&arena);
     }
-    return chunk.add_devices();
+    return chunk->add_devices();
   });
-  chunk.AppendToString(&bytes);
+  chunk->AppendToString(&bytes);
   return grpc::Slice(bytes);  // one copy into the ref-counted slice the streams share
 }
 
