@@ -74,4 +74,14 @@ std::optional<uint64_t> QuantityToInteger(std::string_view quantity) {
   return std::nullopt;
 }
 
+std::string BytesToQuantity(uint64_t bytes) {
+  constexpr std::array<std::string_view, 7> kBinary = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+  size_t power = 0;
+  while (bytes != 0 && bytes % 1024 == 0 && power + 1 < kBinary.size()) {
+    bytes /= 1024;
+    ++power;
+  }
+  return std::to_string(bytes) + std::string(kBinary[power]);
+}
+
 }  // namespace teedp::kubeapi

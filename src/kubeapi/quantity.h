@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace teedp::kubeapi {
@@ -16,5 +17,9 @@ namespace teedp::kubeapi {
 // (k, M, G, T, P, E), binary (Ki, Mi, Gi, Ti, Pi, Ei) or a decimal exponent ("e9", "E9").
 // nullopt means "cannot compare", never "zero".
 std::optional<uint64_t> QuantityToInteger(std::string_view quantity);
+
+// A byte count in the largest binary suffix that divides it exactly: 4294967296 -> "4Gi",
+// 4096 -> "4Ki", 1000 -> "1000". QuantityToInteger reads it back to the same number.
+std::string BytesToQuantity(uint64_t bytes);
 
 }  // namespace teedp::kubeapi

@@ -30,5 +30,19 @@ TEST(QuantityTest, ZeroWithAnyExponentIsZero) {
   EXPECT_EQ(QuantityToInteger("0e3"), 0u);
 }
 
+TEST(BytesToQuantityTest, UsesTheLargestExactBinarySuffixAndReadsBack) {
+  EXPECT_EQ(BytesToQuantity(uint64_t{4} << 30), "4Gi");
+  EXPECT_EQ(BytesToQuantity(uint64_t{64} << 20), "64Mi");
+  EXPECT_EQ(BytesToQuantity(4096), "4Ki");
+  EXPECT_EQ(BytesToQuantity((uint64_t{93} << 20) + 4096), "95236Ki");
+  EXPECT_EQ(BytesToQuantity(1000), "1000");
+  EXPECT_EQ(BytesToQuantity(0), "0");
+  EXPECT_EQ(BytesToQuantity(uint64_t{1} << 63), "8Ei");
+  for (uint64_t bytes :
+       {uint64_t{0}, uint64_t{1}, uint64_t{4096}, (uint64_t{3} << 40) + 1024, ~uint64_t{0}}) {
+    EXPECT_EQ(QuantityToInteger(BytesToQuantity(bytes)), bytes) << bytes;
+  }
+}
+
 }  // namespace
 }  // namespace teedp::kubeapi
