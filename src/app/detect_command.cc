@@ -1,13 +1,17 @@
-// `detect`: what this node has for SGX, and why something is missing; text or JSON.
+// `detect`: what this node has for SGX, and why something is missing, and what it would serve
+// through the device plugin API or DRA (the ResourceSlices); text or JSON.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_options.h"
+#include "app/dra_report.h"
 #include "app/plan_report.h"
 #include "app/subcommands.h"
+#include "dra/resource_slices.h"
 #include "hw/inventory.h"
 #include "hw/inventory_report.h"
 #include "observe/node_labels.h"
+#include "resources/dra_devices.h"
 #include "resources/profile.h"
 #include "resources/resource_plan.h"
 
@@ -43,6 +47,31 @@ void Print(const hw::Inventory& inventory, const DaemonOptions& options,
   for (const auto& [name, value] : labels) std::cout << "  " << name << "=" << value << "\n";
 }
 
+// The DRA view: the ResourceSlices serve would publish (without the Node's uid, which only the
+// API server knows).
+int PrintDra(const hw::Inventory& inventory, const std::string& node_name, bool json) {
+  const std::vector<resources::DraDriverDevices> drivers = resources::PlanDraDevices(inventory);
+  if (!json) {
+    std::cout << hw::RenderInventoryText(inventory) << "\nDRA devices (ResourceSlices of node "
+              << node_name << ")\n"
+              << DraDevicesText(drivers);
+    return kExitOk;
+  }
+  nlohmann::json out = hw::InventoryJson(inventory);
+  out["resource_slices"] = nlohmann::json::array();
+  for (const resources::DraDriverDevices& driver : drivers) {
+    absl::StatusOr<std::vector<nlohmann::json>> slices =
+        dra::BuildResourceSlices(driver, {node_name, ""}, 1);
+    if (!slices.ok()) {
+      std::cerr << "detect: " << slices.status().message() << "\n";
+      return kExitUsage;
+    }
+    for (nlohmann::json& slice : *slices) out["resource_slices"].push_back(std::move(slice));
+  }
+  std::cout << out.dump(2) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunDetect(int argc, char** argv) {
@@ -55,6 +84,16 @@ int RunDetect(int argc, char** argv) {
   AddHardwareFlags(app, &options);
   AddResourceFlags(app, &options);
   app.add_flag("--json", json, "Print JSON instead of text");
+  std::string kubelet_api = "device-plugin";
+  app.add_option("--kubelet-api", kubelet_api,
+                 "Which kubelet API's view to print: device-plugin (the resources) or dra (the "
+                 "ResourceSlices)")
+      ->check(CLI::IsMember({"device-plugin", "dra"}))
+      ->capture_default_str();
+  std::string node_name = "this-node";
+  app.add_option("--node-name", node_name, "The node the ResourceSlices name (--kubelet-api dra)")
+      ->envname("NODE_NAME")
+      ->capture_default_str();
   if (auto exit_code = ParseFlags(app, argc, argv)) return *exit_code;
   if (absl::Status status = ValidateOptions(options); !status.ok()) {
     std::cerr << "detect: " << status.message() << "\n";
@@ -73,7 +112,13 @@ int RunDetect(int argc, char** argv) {
     std::cerr << "detect: " << node.status().message() << "\n";
     return kExitUsage;
   }
-  Print(inventory, options, node->resources, json);
+  if (kubelet_api == "dra") {
+    if (const int printed = PrintDra(inventory, node_name, json); printed != kExitOk) {
+      return printed;
+    }
+  } else {
+    Print(inventory, options, node->resources, json);
+  }
   // Scripts can test the verdict: 0 usable, 1 not usable (the report says why).
   return inventory.SgxUsable() ? kExitOk : kExitFailure;
 }

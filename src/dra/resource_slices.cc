@@ -69,14 +69,7 @@ absl::StatusOr<std::vector<nlohmann::json>> BuildResourceSlices(
     slices.push_back({
         {"apiVersion", "resource.k8s.io/v1"},
         {"kind", "ResourceSlice"},
-        {"metadata",
-         {{"name", std::move(name)},
-          {"ownerReferences",
-           {{{"apiVersion", "v1"},
-             {"kind", "Node"},
-             {"name", node.name},
-             {"uid", node.uid},
-             {"controller", true}}}}}},
+        {"metadata", {{"name", std::move(name)}}},
         {"spec",
          {{"driver", driver.driver},
           {"pool",
@@ -86,6 +79,13 @@ absl::StatusOr<std::vector<nlohmann::json>> BuildResourceSlices(
           {"nodeName", node.name},
           {"devices", std::move(devices)}}},
     });
+    if (!node.uid.empty()) {
+      slices.back()["metadata"]["ownerReferences"] = {{{"apiVersion", "v1"},
+                                                       {"kind", "Node"},
+                                                       {"name", node.name},
+                                                       {"uid", node.uid},
+                                                       {"controller", true}}};
+    }
   }
   return slices;
 }

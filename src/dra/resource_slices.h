@@ -20,7 +20,7 @@ inline constexpr size_t kMaxDevicesPerSlice = 128;
 
 struct NodeIdentity {
   std::string name;
-  std::string uid;  // the Node object's metadata.uid, for the ownerReference
+  std::string uid;  // the Node object's metadata.uid; "" leaves the ownerReference out
 };
 
 // The slices of `driver`'s devices on `node`, named "<node>-<driver>-<index>", pool generation

@@ -82,6 +82,14 @@ TEST(ResourceSlicesTest, MoreThan128DevicesSpreadOverSlicesThatCountEachOther) {
   EXPECT_EQ(listed, 300u);
 }
 
+TEST(ResourceSlicesTest, WithoutTheNodesUidThereIsNoOwnerReference) {
+  resources::DraDriverDevices driver{.driver = "sgx.tee.dev", .devices = {EpcOnNode0()}};
+  absl::StatusOr<std::vector<nlohmann::json>> slices =
+      BuildResourceSlices(driver, {"node-a", ""}, 1);
+  ASSERT_TRUE(slices.ok());
+  EXPECT_EQ((*slices)[0]["metadata"], nlohmann::json({{"name", "node-a-sgx.tee.dev-0"}}));
+}
+
 TEST(ResourceSlicesTest, NoDeviceIsNoSlice) {
   absl::StatusOr<std::vector<nlohmann::json>> slices =
       BuildResourceSlices({.driver = "sgx.tee.dev", .devices = {}}, kNode, 1);
