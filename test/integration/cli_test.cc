@@ -33,6 +33,35 @@ TEST(CliTest, DetectJsonOnASimulatedNode) {
   EXPECT_TRUE(json["resources"][0]["healthy"]);
 }
 
+TEST(CliTest, DetectDraPrintsTheResourceSlicesServeWouldPublish) {
+  TempDir dir;
+  auto node = hw::ParseSimulatedNodeSpec("numa=4GiB,2GiB driver=in-kernel guest=tdx");
+  ASSERT_TRUE(node.ok());
+  ASSERT_TRUE(hw::WriteSimulatedNode(dir.path(), *node).ok());
+  auto result = RunBinary({"detect", "--json", "--kubelet-api", "dra", "--node-name", "node-7",
+                           "--host-root", dir.path(), "--cpuid-dump", dir.path() + "/cpuid.txt"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const nlohmann::json slices = nlohmann::json::parse(result.out)["resource_slices"];
+  ASSERT_EQ(slices.size(), 2u) << slices.dump(2);
+  EXPECT_EQ(slices[0]["spec"]["driver"], "sgx.tee.dev");
+  EXPECT_EQ(slices[0]["spec"]["nodeName"], "node-7");
+  EXPECT_EQ(slices[0]["spec"]["pool"]["name"], "node-7");
+  const nlohmann::json& epc = slices[0]["spec"]["devices"];
+  EXPECT_EQ(epc[0]["name"], "epc-numa-0");
+  EXPECT_EQ(epc[0]["capacity"]["epc"]["value"], "4Gi");
+  EXPECT_EQ(epc[1]["name"], "epc-numa-1");
+  EXPECT_EQ(epc[1]["capacity"]["epc"]["value"], "2Gi");
+  EXPECT_EQ(epc[1]["attributes"]["numaNode"]["int"], 1);
+  EXPECT_EQ(slices[1]["spec"]["driver"], "guest.tee.dev");
+  EXPECT_EQ(slices[1]["spec"]["devices"][0]["name"], "tdx-guest");
+
+  auto text = RunBinary({"detect", "--kubelet-api", "dra", "--host-root", dir.path(),
+                         "--cpuid-dump", dir.path() + "/cpuid.txt"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("sgx.tee.dev/epc-numa-1: epc 2Gi shared by claims"));
+  EXPECT_THAT(text.out, HasSubstr("guest.tee.dev/tdx-guest: shared by any number of claims"));
+}
+
 TEST(CliTest, DetectExplainsWhatIsMissing) {
   TempDir empty_root;  // no /dev nodes, no sysfs, no cpuinfo
   struct Case {
@@ -78,6 +107,7 @@ TEST(CliTest, UsageErrorsExitTwoAndNameTheProblem) {
       {{"serve", "--plugin-dir", "relative/dir"}, "--plugin-dir"},
       {{"serve", "--cpuid-dump", "/nonexistent/dump.txt"}, "/nonexistent/dump.txt"},
       {{"detect", "--cpuid-dump", "/dev/null"}, "/dev/null"},
+      {{"detect", "--kubelet-api", "cuda"}, "cuda not in {device-plugin,dra}"},
       {{"serve", "--epc-unit", "1GiB"}, "sgx_epc_mem_in_MiB"},
       {{"serve", "--epc-unit", "3MiB", "--epc-resource", "example.com/epc"}, "power of two"},
       {{"serve", "--epc-unit", "lots"}, "lots"},
