@@ -4,7 +4,8 @@ set(TEE_PROTO_OUT ${PROJECT_BINARY_DIR}/proto)
 file(MAKE_DIRECTORY ${TEE_PROTO_OUT})
 get_target_property(TEE_GRPC_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
 
-set(TEE_PROTO_FILES deviceplugin/v1beta1/api.proto podresources/v1/api.proto)
+set(TEE_PROTO_FILES deviceplugin/v1beta1/api.proto podresources/v1/api.proto
+                    pluginregistration/api.proto dra/v1/api.proto dra/v1beta1/api.proto)
 set(TEE_PROTO_SRCS)
 foreach(proto ${TEE_PROTO_FILES})
   string(REGEX REPLACE "\\.proto$" "" stem ${proto})
