@@ -3,26 +3,16 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "resources/claim_allocation.h"
 
 namespace teedp::dra {
 
-// One entry of status.allocation.devices.results.
-struct AllocationResult {
-  std::string request;  // the claim's request name ("<request>/<subrequest>" for firstAvailable)
-  std::string driver;
-  std::string pool;
-  std::string device;
-  std::string share_id;  // set when the device allows multiple allocations
-  // Capacity this allocation consumes, as quantities ("64Mi"); empty when none.
-  std::map<std::string, std::string> consumed_capacity;
-  friend bool operator==(const AllocationResult&, const AllocationResult&) = default;
-};
+using resources::AllocationResult;
 
 struct ResourceClaim {
   std::string namespace_name;

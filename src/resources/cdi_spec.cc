@@ -42,12 +42,21 @@ std::string QualifiedCdiName(std::string_view resource_name) {
 }
 
 nlohmann::json BuildCdiSpec(const std::vector<std::pair<std::string, ContainerEdits>>& resources) {
-  nlohmann::json devices = nlohmann::json::array();
+  std::vector<std::pair<std::string, ContainerEdits>> devices;
+  devices.reserve(resources.size());
   for (const auto& [resource_name, edits] : resources) {
-    devices.push_back(
-        {{"name", CdiDeviceName(resource_name)}, {"containerEdits", EditsJson(edits)}});
+    devices.emplace_back(CdiDeviceName(resource_name), edits);
   }
-  return {{"cdiVersion", kCdiVersion}, {"kind", kCdiKind}, {"devices", std::move(devices)}};
+  return BuildCdiSpecOfKind(kCdiKind, devices);
+}
+
+nlohmann::json BuildCdiSpecOfKind(
+    std::string_view kind, const std::vector<std::pair<std::string, ContainerEdits>>& devices) {
+  nlohmann::json listed = nlohmann::json::array();
+  for (const auto& [name, edits] : devices) {
+    listed.push_back({{"name", name}, {"containerEdits", EditsJson(edits)}});
+  }
+  return {{"cdiVersion", kCdiVersion}, {"kind", kind}, {"devices", std::move(listed)}};
 }
 
 }  // namespace teedp::resources

@@ -31,4 +31,8 @@ std::string QualifiedCdiName(std::string_view resource_name);
 // permissions, bind mounts ("rw" or "ro"), env as NAME=value. Order follows the input.
 nlohmann::json BuildCdiSpec(const std::vector<std::pair<std::string, ContainerEdits>>& resources);
 
+// A spec of `kind` ("vendor/class") with one device per (CDI device name, edits) pair, in order.
+nlohmann::json BuildCdiSpecOfKind(
+    std::string_view kind, const std::vector<std::pair<std::string, ContainerEdits>>& devices);
+
 }  // namespace teedp::resources
