@@ -1,0 +1,186 @@
+#include "dra/claim_preparer.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "support/temp_dir.h"
+
+namespace teedp::dra {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using teedp::testing::TempDir;
+
+constexpr char kUid[] = "0b7e6a52-3b86-4a35-9b3e-0c1f2e3d4c5b";
+constexpr char kShare[] = "5d1c1f4e-8b0a-4c4e-9a51-6b2a0e7c9d13";
+
+resources::DraDriverDevices SgxDevices() {
+  hw::Inventory inventory;
+  inventory.driver = hw::SgxDriver::kInKernel;
+  inventory.device_nodes = {"/dev/sgx_enclave", "/dev/sgx_provision"};
+  inventory.numa_epc = {{0, uint64_t{4} << 30}, {1, uint64_t{4} << 30}};
+  inventory.epc_bytes = uint64_t{8} << 30;
+  return resources::PlanDraDevices(inventory)[0];
+}
+
+ResourceClaim AllocatedClaim(const std::string& uid) {
+  return {.namespace_name = "team-a",
+          .name = "enclave-memory",
+          .uid = uid,
+          .allocated = true,
+          .results = {{.request = "epc",
+                       .driver = "sgx.tee.dev",
+                       .pool = "node-a",
+                       .device = "epc-numa-1",
+                       .share_id = kShare,
+                       .consumed_capacity = {{"epc", "64Mi"}}}}};
+}
+
+// The API server as the preparer sees it: claims by namespace/name, reads counted, and a switch
+// that makes every read fail as an unreachable server does.
+struct FakeApi {
+  std::map<std::string, ResourceClaim> claims;
+  int reads = 0;
+  bool down = false;
+  ClaimReader Reader() {
+    return [this](const resources::ClaimRef& ref) -> absl::StatusOr<ResourceClaim> {
+      ++reads;
+      if (down) return absl::UnavailableError("https://10.0.0.1:6443: connection refused");
+      auto found = claims.find(ref.namespace_name + "/" + ref.name);
+      if (found == claims.end()) return absl::NotFoundError("resourceclaims not found");
+      return found->second;
+    };
+  }
+};
+
+class ClaimPreparerTest : public ::testing::Test {
+ protected:
+  ClaimPreparerTest() {
+    api_.claims["team-a/enclave-memory"] = AllocatedClaim(kUid);
+    dir_.Mkdir("cdi");
+  }
+  std::unique_ptr<ClaimPreparer> Start() {
+    absl::StatusOr<std::unique_ptr<ClaimPreparer>> preparer =
+        ClaimPreparer::Create({.driver = "sgx.tee.dev",
+                               .node_name = "node-a",
+                               .cdi_dir = dir_.path() + "/cdi",
+                               .checkpoint_path = checkpoint_path()},
+                              api_.Reader(), SgxDevices);
+    EXPECT_TRUE(preparer.ok()) << preparer.status();
+    return preparer.ok() ? *std::move(preparer) : nullptr;
+  }
+  std::string checkpoint_path() const { return dir_.path() + "/checkpoint.json"; }
+  std::string spec_path() const { return dir_.path() + "/cdi/sgx.tee.dev-claim-" + kUid + ".json"; }
+  std::vector<std::string> CdiFiles() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path() + "/cdi")) {
+      names.push_back(entry.path().filename());
+    }
+    return names;
+  }
+
+  TempDir dir_;
+  FakeApi api_;
+  const resources::ClaimRef claim_{"team-a", "enclave-memory", kUid};
+};
+
+TEST_F(ClaimPreparerTest, PrepareWritesOneCdiSpecAndAnswersItsDevices) {
+  std::unique_ptr<ClaimPreparer> preparer = Start();
+  absl::StatusOr<std::vector<resources::PreparedDevice>> devices = preparer->Prepare(claim_);
+  ASSERT_TRUE(devices.ok()) << devices.status();
+  ASSERT_EQ(devices->size(), 1u);
+  EXPECT_EQ((*devices)[0].cdi_device_id,
+            std::string("sgx.tee.dev/claim=") + kUid + "-epc-numa-1-" + kShare);
+  EXPECT_THAT(CdiFiles(), ElementsAre(std::string("sgx.tee.dev-claim-") + kUid + ".json"));
+  std::ifstream spec(spec_path());
+  EXPECT_EQ(nlohmann::json::parse(spec)["kind"], "sgx.tee.dev/claim");
+  EXPECT_EQ(preparer->PreparedCount(), 1u);
+}
+
+TEST_F(ClaimPreparerTest, RepeatedPrepareIsAnsweredFromTheCheckpointAlsoAfterARestart) {
+  std::vector<resources::PreparedDevice> first = *Start()->Prepare(claim_);
+  EXPECT_EQ(api_.reads, 1);
+  std::unique_ptr<ClaimPreparer> restarted = Start();
+  EXPECT_EQ(restarted->PreparedCount(), 1u);
+  api_.down = true;  // answered without the API server
+  absl::StatusOr<std::vector<resources::PreparedDevice>> again = restarted->Prepare(claim_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, first);
+  EXPECT_EQ(api_.reads, 1);
+  EXPECT_EQ(CdiFiles().size(), 1u);  // no duplicate
+}
+
+TEST_F(ClaimPreparerTest, UnprepareRemovesTheSpecAndIsIdempotentAcrossRestarts) {
+  ASSERT_TRUE(Start()->Prepare(claim_).ok());
+  std::unique_ptr<ClaimPreparer> restarted = Start();
+  ASSERT_TRUE(restarted->Unprepare(claim_).ok());
+  EXPECT_THAT(CdiFiles(), IsEmpty());
+  EXPECT_EQ(restarted->PreparedCount(), 0u);
+  EXPECT_TRUE(restarted->Unprepare(claim_).ok());
+  EXPECT_EQ(Start()->PreparedCount(), 0u);  // the checkpoint on disk says so too
+}
+
+TEST_F(ClaimPreparerTest, PerClaimErrorsNameTheReasonAndWriteNothing) {
+  std::unique_ptr<ClaimPreparer> preparer = Start();
+  const resources::ClaimRef other_uid{"team-a", "enclave-memory",
+                                      "11111111-2222-3333-4444-555555555555"};
+  EXPECT_EQ(preparer->Prepare(other_uid).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(preparer->Prepare(other_uid).status().message(),
+              HasSubstr("deleted and created again"));
+
+  const resources::ClaimRef missing{"team-a", "gone", kUid};
+  EXPECT_EQ(preparer->Prepare(missing).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(preparer->Prepare(missing).status().message(), HasSubstr("team-a/gone"));
+
+  ResourceClaim pending = AllocatedClaim(kUid);
+  pending.allocated = false;
+  pending.results.clear();
+  api_.claims["team-a/enclave-memory"] = pending;
+  EXPECT_THAT(preparer->Prepare(claim_).status().message(), HasSubstr("is not allocated"));
+
+  ResourceClaim foreign = AllocatedClaim(kUid);
+  foreign.results[0].driver = "gpu.example.com";
+  api_.claims["team-a/enclave-memory"] = foreign;
+  EXPECT_THAT(preparer->Prepare(claim_).status().message(),
+              HasSubstr("no device of driver sgx.tee.dev"));
+
+  EXPECT_THAT(CdiFiles(), IsEmpty());
+  EXPECT_EQ(preparer->PreparedCount(), 0u);
+}
+
+TEST_F(ClaimPreparerTest, AnUnreachableApiServerFailsTheClaimUntilItIsBack) {
+  std::unique_ptr<ClaimPreparer> preparer = Start();
+  api_.down = true;
+  absl::StatusOr<std::vector<resources::PreparedDevice>> failed = preparer->Prepare(claim_);
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(failed.status().message(), HasSubstr("connection refused"));
+  api_.down = false;  // the kubelet's retry
+  EXPECT_TRUE(preparer->Prepare(claim_).ok());
+}
+
+TEST_F(ClaimPreparerTest, AnUnreadableCheckpointIsMovedAsideAndStartsEmpty) {
+  dir_.Write("checkpoint.json", "{not json");
+  std::unique_ptr<ClaimPreparer> preparer = Start();
+  ASSERT_NE(preparer, nullptr);
+  EXPECT_EQ(preparer->PreparedCount(), 0u);
+  EXPECT_TRUE(std::filesystem::exists(checkpoint_path() + ".corrupt"));
+  EXPECT_TRUE(preparer->Prepare(claim_).ok());
+}
+
+TEST_F(ClaimPreparerTest, ACdiDirectoryThatIsMissingFailsTheClaimAndRecordsNothing) {
+  std::filesystem::remove(dir_.path() + "/cdi");
+  std::unique_ptr<ClaimPreparer> preparer = Start();
+  absl::StatusOr<std::vector<resources::PreparedDevice>> failed = preparer->Prepare(claim_);
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(failed.status().message(), HasSubstr("/cdi/"));
+  EXPECT_EQ(preparer->PreparedCount(), 0u);
+}
+
+}  // namespace
+}  // namespace teedp::dra
