@@ -12,10 +12,10 @@
 namespace teedp::dra {
 namespace {
 
+using teedp::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using teedp::testing::TempDir;
 
 constexpr char kUid[] = "0b7e6a52-3b86-4a35-9b3e-0c1f2e3d4c5b";
 constexpr char kShare[] = "5d1c1f4e-8b0a-4c4e-9a51-6b2a0e7c9d13";
