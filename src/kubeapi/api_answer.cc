@@ -55,10 +55,14 @@ absl::Status StatusFromApiAnswer(int http_status, std::string_view body,
           what, "; the service account token from ", context.token_file,
           " was refused (is automountServiceAccountToken true and the token current?)"));
     case 403:
-      return absl::PermissionDeniedError(absl::StrCat(
-          what, "; the plugin's ServiceAccount needs RBAC verb \"", context.verb,
-          "\" on resource \"", context.resource, "\" (see deploy/components/register-epc)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(what, "; the plugin's ServiceAccount needs RBAC verb \"", context.verb,
+                       "\" on resource \"", context.resource, "\" (see deploy/components/",
+                       context.rbac_component, ")"));
     case 404:
+      if (context.node_name.empty()) {
+        return absl::NotFoundError(absl::StrCat(what, "; no ", context.object));
+      }
       return absl::NotFoundError(
           absl::StrCat(what, "; no node \"", context.node_name,
                        "\" (is NODE_NAME set from the downward API's spec.nodeName?)"));
