@@ -54,9 +54,8 @@ const Subcommand kSubcommands[] = {
     {"allocate", "run GetPreferredAllocation and Allocate on a plugin", DefineAllocate},
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Parses the command line and runs the chosen subcommand; exceptions go to main.
+int Run(int argc, char** argv) {
   CLI::App app("Kubelet stand-in for device plugins (device plugin API v1beta1)",
                "kubelet-emulator");
   app.require_subcommand(1);
@@ -72,10 +71,18 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+  return run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
   try {
-    return run();
+    return Run(argc, argv);
   } catch (const std::exception& error) {
     std::cerr << "kubelet-emulator: fatal: " << error.what() << "\n";
-    return kExitFailure;
+  } catch (...) {
+    std::cerr << "kubelet-emulator: fatal: an unknown exception\n";
   }
+  return kExitFailure;
 }
