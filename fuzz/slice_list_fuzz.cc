@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       after.push_back({.name = slice["metadata"]["name"],
                        .resource_version = "1",
                        .generation = slice["spec"]["pool"]["generation"],
-                       .devices = slice["spec"]["devices"],
+                       .devices = slice["spec"]["devices"].dump(),
                        .slice_count = slice["spec"]["pool"]["resourceSliceCount"]});
     }
   }

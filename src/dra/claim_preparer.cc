@@ -89,8 +89,7 @@ absl::StatusOr<std::vector<resources::PreparedDevice>> ClaimPreparer::Prepare(
   auto known = checkpoint_.find(claim.uid);  // prepared meanwhile by a concurrent call
   if (known != checkpoint_.end()) return known->second.devices;
   const std::string spec_path = absl::StrCat(options_.cdi_dir, "/", prepared->cdi_spec_file);
-  if (absl::Status written = WriteFileAtomically(spec_path, prepared->cdi_spec.dump(2) + "\n");
-      !written.ok()) {
+  if (absl::Status written = WriteFileAtomically(spec_path, prepared->cdi_spec); !written.ok()) {
     return written;
   }
   checkpoint_[claim.uid] = {.namespace_name = claim.namespace_name,

@@ -51,7 +51,8 @@ absl::StatusOr<AllocationResult> ParseResult(const Json& entry, std::string_view
     const std::string consumed_path = absl::StrCat(std::string(path), ".consumedCapacity");
     if (!consumed->is_object()) return WrongType(consumed_path, "an object");
     for (const auto& [name, quantity] : consumed->items()) {
-      if (!quantity.is_string()) return WrongType(consumed_path + "." + name, "a quantity string");
+      if (!quantity.is_string())
+        return WrongType(absl::StrCat(consumed_path, ".", name), "a quantity string");
       result.consumed_capacity.emplace(name, quantity.get<std::string>());
     }
   }

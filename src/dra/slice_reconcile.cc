@@ -25,7 +25,7 @@ bool Current(const std::vector<Json>& wanted, const std::vector<ExistingSlice>& 
   for (const Json& slice : wanted) {
     auto found = by_name.find(slice["metadata"]["name"].get<std::string>());
     if (found == by_name.end() || found->second->generation != generation ||
-        found->second->devices != slice["spec"]["devices"] ||
+        found->second->devices != slice["spec"]["devices"].dump() ||
         found->second->slice_count != static_cast<int64_t>(wanted.size())) {
       return false;
     }
@@ -100,7 +100,8 @@ absl::StatusOr<std::vector<ExistingSlice>> ParseSliceList(std::string_view json)
     if (pool.contains("resourceSliceCount") && pool["resourceSliceCount"].is_number_integer()) {
       slice.slice_count = pool["resourceSliceCount"].get<int64_t>();
     }
-    slice.devices = spec.contains("devices") ? spec["devices"] : Json::array();
+    slice.devices = (spec.contains("devices") ? spec["devices"] : Json::array())
+                        .dump(-1, ' ', false, Json::error_handler_t::replace);
     slices.push_back(std::move(slice));
   }
   return slices;

@@ -22,7 +22,7 @@ struct ExistingSlice {
   std::string name;
   std::string resource_version;
   int64_t generation = 0;
-  nlohmann::json devices;   // spec.devices as listed
+  std::string devices;      // spec.devices as listed, as compact JSON (keys sorted)
   int64_t slice_count = 0;  // spec.pool.resourceSliceCount
 };
 

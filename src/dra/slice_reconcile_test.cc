@@ -32,7 +32,7 @@ std::vector<ExistingSlice> Listed(const std::vector<nlohmann::json>& slices) {
     listed.push_back({.name = slice["metadata"]["name"],
                       .resource_version = std::to_string(version++),
                       .generation = slice["spec"]["pool"]["generation"],
-                      .devices = slice["spec"]["devices"],
+                      .devices = slice["spec"]["devices"].dump(),
                       .slice_count = slice["spec"]["pool"]["resourceSliceCount"]});
   }
   return listed;
@@ -89,7 +89,7 @@ TEST(ParseSliceListTest, ReadsNamesVersionsGenerationsAndDevices) {
   EXPECT_EQ((*listed)[0].resource_version, "812");
   EXPECT_EQ((*listed)[0].generation, 3);
   EXPECT_EQ((*listed)[0].slice_count, 1);
-  EXPECT_EQ((*listed)[0].devices, nlohmann::json::parse(R"([{"name": "epc"}])"));
+  EXPECT_EQ((*listed)[0].devices, R"([{"name":"epc"}])");
   absl::StatusOr<std::vector<ExistingSlice>> none = ParseSliceList(R"({"items": null})");
   ASSERT_TRUE(none.ok());
   EXPECT_THAT(*none, IsEmpty());

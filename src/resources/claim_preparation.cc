@@ -78,7 +78,7 @@ absl::StatusOr<PreparedClaim> PrepareClaimDevices(const ClaimRef& claim,
                                                       " on node ", std::string(node_name)));
   }
   prepared.cdi_spec_file = absl::StrCat(driver.driver, "-claim-", claim.uid, ".json");
-  prepared.cdi_spec = BuildCdiSpecOfKind(ClaimCdiKind(driver.driver), cdi_devices);
+  prepared.cdi_spec = BuildCdiSpecOfKind(ClaimCdiKind(driver.driver), cdi_devices).dump(2) + "\n";
   return prepared;
 }
 

@@ -35,7 +35,7 @@ struct PreparedDevice {
 struct PreparedClaim {
   std::vector<PreparedDevice> devices;  // in the order of the allocation results
   std::string cdi_spec_file;            // "<driver>-claim-<uid>.json"
-  nlohmann::json cdi_spec;
+  std::string cdi_spec;                 // the spec file's content (JSON)
 };
 
 // The CDI kind of a driver's claim devices: "<driver>/claim".

@@ -45,9 +45,10 @@ TEST(PrepareClaimDevicesTest, EachAllocatedDeviceBecomesACdiDeviceNamedByClaimDe
                                          .device = "epc-numa-1",
                                          .cdi_device_id = "sgx.tee.dev/claim=" + cdi_name}));
   EXPECT_EQ(prepared->cdi_spec_file, std::string("sgx.tee.dev-claim-") + kUid + ".json");
-  EXPECT_EQ(prepared->cdi_spec["kind"], "sgx.tee.dev/claim");
-  ASSERT_EQ(prepared->cdi_spec["devices"].size(), 1u);
-  const nlohmann::json& device = prepared->cdi_spec["devices"][0];
+  EXPECT_EQ(nlohmann::json::parse(prepared->cdi_spec)["kind"], "sgx.tee.dev/claim");
+  ASSERT_EQ(nlohmann::json::parse(prepared->cdi_spec)["devices"].size(), 1u);
+  const nlohmann::json spec = nlohmann::json::parse(prepared->cdi_spec);
+  const nlohmann::json& device = spec["devices"][0];
   EXPECT_EQ(device["name"], cdi_name);
   // The EPC device's edits: the SGX nodes, and aesmd with SGX_AESM_ADDR.
   EXPECT_EQ(device["containerEdits"]["env"], nlohmann::json({"SGX_AESM_ADDR=1"}));
@@ -62,7 +63,7 @@ TEST(PrepareClaimDevicesTest, TwoSharesOfOneDeviceAreTwoCdiDevices) {
   ASSERT_TRUE(prepared.ok()) << prepared.status();
   ASSERT_EQ(prepared->devices.size(), 2u);
   EXPECT_NE(prepared->devices[0].cdi_device_id, prepared->devices[1].cdi_device_id);
-  EXPECT_EQ(prepared->cdi_spec["devices"].size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(prepared->cdi_spec)["devices"].size(), 2u);
 }
 
 TEST(PrepareClaimDevicesTest, OneUnsharedDeviceForTwoRequestsIsPreparedOnce) {
