@@ -47,6 +47,12 @@ class FakeApiServer {
                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
     server_.Patch(
         ".*", [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+    server_.Post(".*",
+                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+    server_.Put(".*",
+                [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
+    server_.Delete(
+        ".*", [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
     port_ = server_.bind_to_any_port(address);
     Check(port_ > 0, "bind_to_any_port");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -68,6 +74,12 @@ class FakeApiServer {
   void SetAnswer(const std::string& method, CannedAnswer answer) {
     MutexLock lock(&mutex_);
     answers_[method] = std::move(answer);
+  }
+  // The answer to later requests with this method and exactly this path (query included),
+  // ahead of SetAnswer's.
+  void SetAnswerFor(const std::string& method, const std::string& path, CannedAnswer answer) {
+    MutexLock lock(&mutex_);
+    path_answers_[method + " " + path] = std::move(answer);
   }
   // After the next request with `method`, later `then_method` requests get `answer` (a Node
   // whose PATCH changes what GET returns, as the real API server does).
@@ -97,7 +109,16 @@ class FakeApiServer {
                          req.get_header_value("Authorization"), req.get_header_value("Host"),
                          req.body});
     mutex_.Await([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return !holding_; });
-    const CannedAnswer& answer = answers_[req.method];
+    std::string target = req.path;
+    if (!req.params.empty()) {
+      target += "?";
+      for (auto param = req.params.begin(); param != req.params.end(); ++param) {
+        target += (param == req.params.begin() ? "" : "&") + param->first + "=" + param->second;
+      }
+    }
+    auto for_path = path_answers_.find(req.method + " " + target);
+    const CannedAnswer& answer =
+        for_path != path_answers_.end() ? for_path->second : answers_[req.method];
     res.status = answer.status;
     res.set_content(answer.body, "application/json");
     if (follow_up_ && follow_up_->after == req.method) {
@@ -116,6 +137,7 @@ class FakeApiServer {
   std::thread thread_;
   mutable Mutex mutex_;
   std::map<std::string, CannedAnswer> answers_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, CannedAnswer> path_answers_ ABSL_GUARDED_BY(mutex_);
   std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mutex_);
   bool holding_ ABSL_GUARDED_BY(mutex_) = false;
   std::optional<FollowUp> follow_up_ ABSL_GUARDED_BY(mutex_);
