@@ -6,6 +6,8 @@ get_target_property(TEE_GRPC_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
 
 set(TEE_PROTO_FILES deviceplugin/v1beta1/api.proto podresources/v1/api.proto
                     pluginregistration/api.proto dra/v1/api.proto dra/v1beta1/api.proto)
+# A file that imports another is regenerated when the other changes (dra/v1beta1 imports v1).
+set(TEE_PROTO_IMPORTS ${TEE_PROTO_DIR}/dra/v1/api.proto)
 set(TEE_PROTO_SRCS)
 foreach(proto ${TEE_PROTO_FILES})
   string(REGEX REPLACE "\\.proto$" "" stem ${proto})
@@ -16,7 +18,7 @@ foreach(proto ${TEE_PROTO_FILES})
     COMMAND ${Protobuf_PROTOC_EXECUTABLE} -I ${TEE_PROTO_DIR} --cpp_out=${TEE_PROTO_OUT}
             --grpc_out=${TEE_PROTO_OUT} --plugin=protoc-gen-grpc=${TEE_GRPC_PLUGIN}
             ${TEE_PROTO_DIR}/${proto}
-    DEPENDS ${TEE_PROTO_DIR}/${proto}
+    DEPENDS ${TEE_PROTO_DIR}/${proto} ${TEE_PROTO_IMPORTS}
     COMMENT "protoc ${proto}")
   list(APPEND TEE_PROTO_SRCS ${TEE_PROTO_OUT}/${stem}.pb.cc ${TEE_PROTO_OUT}/${stem}.grpc.pb.cc)
 endforeach()

@@ -1,7 +1,7 @@
-// Provides the DRAPlugin gRPC services (v1 and v1beta1, the same messages under two package
-// names) over a ClaimPreparer: every claim of a request gets an entry in the answer, its devices
-// or an error string; only a request the kubelet could not have sent (a claim without a uid) fails
-// the whole call.
+// Provides the DRAPlugin gRPC services (v1 and v1beta1, which take the same messages) over a
+// ClaimPreparer: every claim of a request gets an entry in the answer, its devices or an error
+// string; only a request the kubelet could not have sent (a claim without a uid) fails the whole
+// call.
 // Thread safety: gRPC calls the handlers from its threads; ClaimPreparer is thread-safe.
 #pragma once
 
@@ -13,37 +13,37 @@
 
 namespace teedp::dra {
 
-class DraPluginV1 final : public k8s::io::kubelet::pkg::apis::dra::v1::DRAPlugin::Service {
+namespace drapb = k8s::io::kubelet::pkg::apis::dra::v1;
+
+// What both versions answer.
+grpc::Status PrepareClaims(ClaimPreparer* preparer,
+                           const drapb::NodePrepareResourcesRequest& request,
+                           drapb::NodePrepareResourcesResponse* response);
+grpc::Status UnprepareClaims(ClaimPreparer* preparer,
+                             const drapb::NodeUnprepareResourcesRequest& request,
+                             drapb::NodeUnprepareResourcesResponse* response);
+
+// `Api` is the generated DRAPlugin class of one version.
+template <typename Api>
+class DraPluginService final : public Api::Service {
  public:
-  explicit DraPluginV1(ClaimPreparer* preparer) : preparer_(preparer) {}
-  grpc::Status NodePrepareResources(
-      grpc::ServerContext* context,
-      const k8s::io::kubelet::pkg::apis::dra::v1::NodePrepareResourcesRequest* request,
-      k8s::io::kubelet::pkg::apis::dra::v1::NodePrepareResourcesResponse* response) override;
-  grpc::Status NodeUnprepareResources(
-      grpc::ServerContext* context,
-      const k8s::io::kubelet::pkg::apis::dra::v1::NodeUnprepareResourcesRequest* request,
-      k8s::io::kubelet::pkg::apis::dra::v1::NodeUnprepareResourcesResponse* response) override;
+  explicit DraPluginService(ClaimPreparer* preparer) : preparer_(preparer) {}
+  grpc::Status NodePrepareResources(grpc::ServerContext* /*context*/,
+                                    const drapb::NodePrepareResourcesRequest* request,
+                                    drapb::NodePrepareResourcesResponse* response) override {
+    return PrepareClaims(preparer_, *request, response);
+  }
+  grpc::Status NodeUnprepareResources(grpc::ServerContext* /*context*/,
+                                      const drapb::NodeUnprepareResourcesRequest* request,
+                                      drapb::NodeUnprepareResourcesResponse* response) override {
+    return UnprepareClaims(preparer_, *request, response);
+  }
 
  private:
   ClaimPreparer* preparer_;
 };
 
-class DraPluginV1beta1 final
-    : public k8s::io::kubelet::pkg::apis::dra::v1beta1::DRAPlugin::Service {
- public:
-  explicit DraPluginV1beta1(ClaimPreparer* preparer) : preparer_(preparer) {}
-  grpc::Status NodePrepareResources(
-      grpc::ServerContext* context,
-      const k8s::io::kubelet::pkg::apis::dra::v1beta1::NodePrepareResourcesRequest* request,
-      k8s::io::kubelet::pkg::apis::dra::v1beta1::NodePrepareResourcesResponse* response) override;
-  grpc::Status NodeUnprepareResources(
-      grpc::ServerContext* context,
-      const k8s::io::kubelet::pkg::apis::dra::v1beta1::NodeUnprepareResourcesRequest* request,
-      k8s::io::kubelet::pkg::apis::dra::v1beta1::NodeUnprepareResourcesResponse* response) override;
-
- private:
-  ClaimPreparer* preparer_;
-};
+using DraPluginV1 = DraPluginService<k8s::io::kubelet::pkg::apis::dra::v1::DRAPlugin>;
+using DraPluginV1beta1 = DraPluginService<k8s::io::kubelet::pkg::apis::dra::v1beta1::DRAPlugin>;
 
 }  // namespace teedp::dra

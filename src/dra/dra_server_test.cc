@@ -143,13 +143,13 @@ TEST_F(DraServerTest, EveryClaimOfARequestIsAnsweredInV1) {
 
 TEST_F(DraServerTest, V1beta1AnswersTheSame) {
   auto dra = v1beta1::DRAPlugin::NewStub(Dial(server_->endpoint()));
-  v1beta1::NodePrepareResourcesRequest request;
+  v1::NodePrepareResourcesRequest request;
   auto* claim = request.add_claims();
   claim->set_namespace_("team-a");
   claim->set_name("enclave");
   claim->set_uid(kUid);
   grpc::ClientContext context;
-  v1beta1::NodePrepareResourcesResponse response;
+  v1::NodePrepareResourcesResponse response;
   ASSERT_TRUE(dra->NodePrepareResources(&context, request, &response).ok());
   EXPECT_THAT(response.claims().at(kUid).devices(0).cdi_device_ids(),
               ElementsAre(std::string("sgx.tee.dev/claim=") + kUid + "-enclave"));
