@@ -14,8 +14,7 @@ namespace teedp {
 namespace {
 
 absl::Status Failed(const std::string& what, const std::string& path, int error) {
-  return absl::UnavailableError(
-      absl::StrCat("cannot ", what, " ", path, ": ", ErrnoText(error)));
+  return absl::UnavailableError(absl::StrCat("cannot ", what, " ", path, ": ", ErrnoText(error)));
 }
 
 }  // namespace
