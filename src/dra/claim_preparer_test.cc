@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "support/temp_dir.h"
 
@@ -162,6 +164,50 @@ TEST_F(ClaimPreparerTest, AnUnreachableApiServerFailsTheClaimUntilItIsBack) {
   EXPECT_THAT(failed.status().message(), HasSubstr("connection refused"));
   api_.down = false;  // the kubelet's retry
   EXPECT_TRUE(preparer->Prepare(claim_).ok());
+}
+
+TEST_F(ClaimPreparerTest, ConcurrentPreparesOfOneClaimAgreeAndWriteOneSpec) {
+  const resources::ClaimRef second{"team-a", "second", "9e0f2a11-7c3d-4b5e-8f60-1a2b3c4d5e6f"};
+  api_.claims["team-a/second"] = AllocatedClaim(second.uid);
+  api_.claims["team-a/second"].name = "second";
+  // The fake's read counter is not what this test is about; reads happen on every thread.
+  std::mutex reads;
+  ClaimReader reader = api_.Reader();
+  absl::StatusOr<std::unique_ptr<ClaimPreparer>> shared = ClaimPreparer::Create(
+      {.driver = "sgx.tee.dev",
+       .node_name = "node-a",
+       .cdi_dir = dir_.path() + "/cdi",
+       .checkpoint_path = checkpoint_path()},
+      [&](const resources::ClaimRef& ref) {
+        std::lock_guard<std::mutex> lock(reads);
+        return reader(ref);
+      },
+      SgxDevices);
+  ASSERT_TRUE(shared.ok());
+  std::vector<std::vector<resources::PreparedDevice>> answers(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    threads.emplace_back([&, i] {
+      const resources::ClaimRef& claim = i % 2 == 0 ? claim_ : second;
+      answers[i] = (*shared)->Prepare(claim).value();
+      if (i % 4 == 3) {
+        EXPECT_TRUE((*shared)->Unprepare(second).ok());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (size_t i = 2; i < answers.size(); ++i) EXPECT_EQ(answers[i], answers[i % 2]) << i;
+  EXPECT_NE(answers[0], answers[1]);
+  // The first claim stays prepared once; the second was unprepared by the last thread that did.
+  EXPECT_TRUE(std::filesystem::exists(spec_path()));
+  absl::StatusOr<std::unique_ptr<ClaimPreparer>> reread =
+      ClaimPreparer::Create({.driver = "sgx.tee.dev",
+                             .node_name = "node-a",
+                             .cdi_dir = dir_.path() + "/cdi",
+                             .checkpoint_path = checkpoint_path()},
+                            api_.Reader(), SgxDevices);
+  ASSERT_TRUE(reread.ok());
+  EXPECT_EQ((*reread)->PreparedCount(), (*shared)->PreparedCount());
 }
 
 TEST_F(ClaimPreparerTest, AnUnreadableCheckpointIsMovedAsideAndStartsEmpty) {
