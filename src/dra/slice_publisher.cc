@@ -13,6 +13,7 @@ namespace teedp::dra {
 namespace {
 
 constexpr char kSlices[] = "/apis/resource.k8s.io/v1/resourceslices";
+constexpr char kResource[] = "resourceslices";  // the RBAC resource of every call but the Node's
 
 }  // namespace
 
@@ -21,17 +22,16 @@ SlicePublisher::SlicePublisher(const kubeapi::ApiServerClient* client, std::stri
 
 absl::Status SlicePublisher::Send(const std::string& method, const std::string& path,
                                   const std::string& body, const std::string& verb,
-                                  std::string* answer) const {
+                                  const std::string& resource, std::string* answer) const {
   absl::StatusOr<kubeapi::ApiAnswer> got =
       client_->Send({.method = method,
                      .path = path,
                      .content_type = body.empty() ? "" : "application/json",
                      .body = body});
   if (!got.ok()) return got.status();
-  const bool about_node = path.rfind("/api/v1/nodes/", 0) == 0;
   const kubeapi::ApiCallContext context{.verb = verb,
-                                        .resource = about_node ? "nodes" : "resourceslices",
-                                        .node_name = about_node ? node_.name : "",
+                                        .resource = resource,
+                                        .node_name = resource == "nodes" ? node_.name : "",
                                         .url = client_->config().endpoint.Url(),
                                         .token_file = client_->config().token_file,
                                         .object = absl::StrCat("object at ", path),
@@ -51,7 +51,7 @@ absl::Status SlicePublisher::ReadNodeUid() {
         absl::StrCat("node name \"", node_.name.substr(0, 253), "\" is not a DNS subdomain"));
   }
   std::string body;
-  if (absl::Status status = Send("GET", "/api/v1/nodes/" + node_.name, "", "get", &body);
+  if (absl::Status status = Send("GET", "/api/v1/nodes/" + node_.name, "", "get", "nodes", &body);
       !status.ok()) {
     return status;
   }
@@ -71,7 +71,8 @@ absl::Status SlicePublisher::Publish(const resources::DraDriverDevices& driver) 
   const std::string list_path = absl::StrCat(kSlices, "?fieldSelector=spec.nodeName%3D", node_.name,
                                              "%2Cspec.driver%3D", driver.driver);
   std::string listed_body;
-  if (absl::Status status = Send("GET", list_path, "", "list", &listed_body); !status.ok()) {
+  if (absl::Status status = Send("GET", list_path, "", "list", kResource, &listed_body);
+      !status.ok()) {
     return status;
   }
   absl::StatusOr<std::vector<ExistingSlice>> listed = ParseSliceList(listed_body);
@@ -79,19 +80,21 @@ absl::Status SlicePublisher::Publish(const resources::DraDriverDevices& driver) 
   absl::StatusOr<SliceChanges> changes = ReconcileSlices(driver, node_, *listed);
   if (!changes.ok()) return changes.status();
   for (const nlohmann::json& slice : changes->create) {
-    if (absl::Status status = Send("POST", kSlices, slice.dump(), "create"); !status.ok()) {
+    if (absl::Status status = Send("POST", kSlices, slice.dump(), "create", kResource);
+        !status.ok()) {
       return status;
     }
   }
   for (const nlohmann::json& slice : changes->update) {
     const std::string path =
         absl::StrCat(kSlices, "/", slice["metadata"]["name"].get<std::string>());
-    if (absl::Status status = Send("PUT", path, slice.dump(), "update"); !status.ok()) {
+    if (absl::Status status = Send("PUT", path, slice.dump(), "update", kResource); !status.ok()) {
       return status;
     }
   }
   for (const std::string& name : changes->remove) {
-    if (absl::Status status = Send("DELETE", absl::StrCat(kSlices, "/", name), "", "delete");
+    if (absl::Status status =
+            Send("DELETE", absl::StrCat(kSlices, "/", name), "", "delete", kResource);
         !status.ok()) {
       return status;
     }

@@ -27,8 +27,10 @@ class SlicePublisher {
 
  private:
   absl::Status ReadNodeUid();
+  // `verb` and `resource` (RBAC) name what a refusal needs.
   absl::Status Send(const std::string& method, const std::string& path, const std::string& body,
-                    const std::string& verb, std::string* answer = nullptr) const;
+                    const std::string& verb, const std::string& resource,
+                    std::string* answer = nullptr) const;
 
   const kubeapi::ApiServerClient* client_;
   NodeIdentity node_;
