@@ -47,12 +47,7 @@ void ListAndWatchStream::OnRequested(bool ok) {
 
 void ListAndWatchStream::OnSnapshot(std::shared_ptr<const PluginSnapshot> snapshot) {
 #ifdef TEE_TSAN_PROBE_UNORDERED_WRITE
-  // A deliberate race, built only into the TSan probe test (test/CMakeLists.txt): the write
-  // starts on the publisher's thread once the previous one is done, but learns that from a
-  // relaxed flag instead of the stream's lock, so nothing orders it after the queue thread's last
-  // use of writer_. TSan must report it, through test/tsan.supp.
-  while (!probe_writer_idle_.exchange(false, std::memory_order_relaxed)) std::this_thread::yield();
-  writer_.Write(snapshot->devices, &written_tag_);
+  ProbeUnorderedWrite(std::move(snapshot));
   return;
 #endif
   teedp::MutexLock lock(&mutex_);
@@ -73,6 +68,21 @@ void ListAndWatchStream::StartWriteLocked(std::shared_ptr<const PluginSnapshot> 
   sent_version_ = snapshot->version;
   in_flight_ = std::move(snapshot);
 }
+
+#ifdef TEE_TSAN_PROBE_UNORDERED_WRITE
+// A deliberate race, built only into the TSan probe test (test/CMakeLists.txt): the write starts
+// on the publisher's thread once the previous one is done, but learns that from a relaxed flag
+// instead of the stream's lock, so nothing orders it after the queue thread's OnWriteDone. Two
+// accesses race: in_flight_, which OnWriteDone resets (our frames only, so TSan sees it every
+// time unless a suppression hides our own code), and the call's op set inside writer_ (which
+// also tells whether the FinalizeResult suppression hides it, but is only sometimes seen: TSan
+// keeps a few accesses per word, and the queue thread's FinalizeResult may have replaced them).
+void ListAndWatchStream::ProbeUnorderedWrite(std::shared_ptr<const PluginSnapshot> snapshot) {
+  while (!probe_writer_idle_.exchange(false, std::memory_order_relaxed)) std::this_thread::yield();
+  in_flight_ = std::move(snapshot);
+  writer_.Write(in_flight_->devices, &written_tag_);
+}
+#endif
 
 void ListAndWatchStream::OnWriteDone(bool ok) {
 #ifdef TEE_TSAN_PROBE_UNORDERED_WRITE

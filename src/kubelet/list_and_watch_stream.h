@@ -66,6 +66,8 @@ class ListAndWatchStream final : public SnapshotStore::Watcher {
 #ifdef TEE_TSAN_PROBE_UNORDERED_WRITE
   // The probe's idea of "no write in flight", deliberately without ordering (see OnSnapshot).
   std::atomic<bool> probe_writer_idle_{false};
+  void ProbeUnorderedWrite(std::shared_ptr<const PluginSnapshot> snapshot)
+      ABSL_NO_THREAD_SAFETY_ANALYSIS;
 #endif
 };
 
