@@ -133,6 +133,21 @@ absl::Status CheckEpcFlags(const DaemonOptions& options) {
                   resources::CheckUnitMatchesName(epc->str(), options.resources.epc_unit.bytes()));
 }
 
+// What only the device plugin API does has no meaning for DRA drivers.
+absl::Status CheckDraFlags(const DaemonOptions& options) {
+  if (options.register_epc) {
+    return absl::InvalidArgumentError(
+        "--register-epc belongs with --kubelet-api device-plugin: DRA publishes EPC as the "
+        "capacity \"epc\" of sgx.tee.dev's devices in ResourceSlices");
+  }
+  if (options.cdi) {
+    return absl::InvalidArgumentError(
+        "--cdi belongs with --kubelet-api device-plugin: DRA always hands devices to containers "
+        "through CDI (in --cdi-dir)");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateObserveOptions(const DaemonOptions& options) {
   TEE_RETURN_IF_ERROR(
       Prefixed("--log-format: ", observe::ParseLogFormat(options.log_format).status()));
@@ -205,6 +220,21 @@ void AddResourceFlags(CLI::App& app, DaemonOptions* options) {
 }
 
 void AddServeFlags(CLI::App& app, DaemonOptions* options) {
+  app.add_option("--kubelet-api", options->kubelet_api,
+                 "device-plugin (extended resources through the device plugin API) or dra "
+                 "(Dynamic Resource Allocation drivers sgx.tee.dev and guest.tee.dev); a node "
+                 "serves one of them")
+      ->envname("TEE_KUBELET_API")
+      ->check(CLI::IsMember({kDeviceKubeletApi, kDraKubeletApi}))
+      ->capture_default_str();
+  app.add_option("--dra-registry-dir", options->dra_registry_dir,
+                 "dra: the kubelet's plugin registry, where the registration sockets go")
+      ->envname("TEE_DRA_REGISTRY_DIR")
+      ->capture_default_str();
+  app.add_option("--dra-plugins-dir", options->dra_plugins_dir,
+                 "dra: each driver's DRAPlugin socket and claim checkpoint go to <dir>/<driver>/")
+      ->envname("TEE_DRA_PLUGINS_DIR")
+      ->capture_default_str();
   app.add_option("--plugin-dir", options->plugin_dir,
                  "The kubelet's device plugin directory (holds kubelet.sock)")
       ->envname("TEE_PLUGIN_DIR")
@@ -230,8 +260,8 @@ void AddServeFlags(CLI::App& app, DaemonOptions* options) {
                "the Kubernetes API")
       ->envname("TEE_REGISTER_EPC");
   app.add_option("--service-account-dir", options->service_account_dir,
-                 "--register-epc: folder with the pod's service-account token and the cluster's "
-                 "ca.crt")
+                 "--register-epc and dra: folder with the pod's service-account token and the "
+                 "cluster's ca.crt")
       ->envname("TEE_SERVICE_ACCOUNT_DIR")
       ->capture_default_str();
   app.add_flag("--cdi", options->cdi,
@@ -261,13 +291,16 @@ absl::Status ValidateOptions(const DaemonOptions& options) {
   for (const auto& [flag, value] :
        {std::pair{"--plugin-dir", &options.plugin_dir},
         std::pair{"--host-root", &options.host_root}, std::pair{"--cdi-dir", &options.cdi_dir},
-        std::pair{"--service-account-dir", &options.service_account_dir}}) {
+        std::pair{"--service-account-dir", &options.service_account_dir},
+        std::pair{"--dra-registry-dir", &options.dra_registry_dir},
+        std::pair{"--dra-plugins-dir", &options.dra_plugins_dir}}) {
     if (value->empty() || value->front() != '/') {
       return absl::InvalidArgumentError(
           absl::StrCat(flag, " must be an absolute path, got \"", *value, "\""));
     }
   }
   TEE_RETURN_IF_ERROR(ValidateObserveOptions(options));
+  if (options.kubelet_api == kDraKubeletApi) return CheckDraFlags(options);
   return CheckEpcFlags(options);
 }
 

@@ -26,15 +26,25 @@ inline constexpr const char* kDefaultNfdFeaturesDir =
 inline constexpr const char* kDefaultPodResourcesSocket =
     "/var/lib/kubelet/pod-resources/kubelet.sock";
 
+inline constexpr const char* kDeviceKubeletApi = "device-plugin";
+inline constexpr const char* kDraKubeletApi = "dra";
+
 struct DaemonOptions {
+  // How the kubelet is served: kDeviceKubeletApi (device plugins) or kDraKubeletApi (Dynamic
+  // Resource Allocation drivers).
+  std::string kubelet_api = kDeviceKubeletApi;
   std::string plugin_dir = kDefaultPluginDir;
+  // DRA: where the kubelet's plugin watcher looks for registration sockets, and where each
+  // driver's DRAPlugin socket and checkpoint go (<dir>/<driver>/).
+  std::string dra_registry_dir = "/var/lib/kubelet/plugins_registry";
+  std::string dra_plugins_dir = "/var/lib/kubelet/plugins";
   std::string host_root = "/";
   std::string cpuid_dump;  // empty: execute CPUID
   // Profile, EPC resource and unit, shared-device limits, guest resource names.
   resources::ProfileConfig resources;
   // intel: publish EPC in bytes as the extended resource sgx.intel.com/epc by patching the Node.
   bool register_epc = false;
-  // --register-epc's credentials: the pod's service-account token and the cluster CA.
+  // --register-epc's and DRA's credentials: the pod's service-account token and the cluster CA.
   std::string service_account_dir = kubeapi::kServiceAccountDir;
   bool cdi = false;  // answer Allocate with CDI device names and write the CDI spec
   std::string cdi_dir = kDefaultCdiDir;
@@ -55,7 +65,8 @@ void AddHardwareFlags(CLI::App& app, DaemonOptions* options);
 // --profile, --epc-resource, --epc-unit, the shared-device limits and guest resource names (used
 // by serve and detect).
 void AddResourceFlags(CLI::App& app, DaemonOptions* options);
-// Every serve flag: the hardware and resource flags plus --plugin-dir, --cdi, --cdi-dir,
+// Every serve flag: the hardware and resource flags plus --kubelet-api, --dra-registry-dir,
+// --dra-plugins-dir, --plugin-dir, --cdi, --cdi-dir,
 // --register-epc, --service-account-dir, --config, --log-level, --log-format, --metrics-address,
 // --nfd-features-dir and --pod-resources-socket.
 void AddServeFlags(CLI::App& app, DaemonOptions* options);

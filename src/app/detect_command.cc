@@ -84,11 +84,10 @@ int RunDetect(int argc, char** argv) {
   AddHardwareFlags(app, &options);
   AddResourceFlags(app, &options);
   app.add_flag("--json", json, "Print JSON instead of text");
-  std::string kubelet_api = "device-plugin";
-  app.add_option("--kubelet-api", kubelet_api,
+  app.add_option("--kubelet-api", options.kubelet_api,
                  "Which kubelet API's view to print: device-plugin (the resources) or dra (the "
                  "ResourceSlices)")
-      ->check(CLI::IsMember({"device-plugin", "dra"}))
+      ->check(CLI::IsMember({kDeviceKubeletApi, kDraKubeletApi}))
       ->capture_default_str();
   std::string node_name = "this-node";
   app.add_option("--node-name", node_name, "The node the ResourceSlices name (--kubelet-api dra)")
@@ -112,7 +111,7 @@ int RunDetect(int argc, char** argv) {
     std::cerr << "detect: " << node.status().message() << "\n";
     return kExitUsage;
   }
-  if (kubelet_api == "dra") {
+  if (options.kubelet_api == kDraKubeletApi) {
     if (const int printed = PrintDra(inventory, node_name, json); printed != kExitOk) {
       return printed;
     }

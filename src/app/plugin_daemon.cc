@@ -1,17 +1,11 @@
 #include "app/plugin_daemon.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "app/daemon_loop.h"
 #include "app/plan_report.h"
-#include "common/errno_text.h"
 #include "common/status_macros.h"
 #include "observe/logging.h"
 
@@ -20,20 +14,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kShutdownGrace{200};
 
-sigset_t TerminationSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  return set;
-}
-
 }  // namespace
-
-void BlockTerminationSignals() {
-  sigset_t set = TerminationSignals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
 
 absl::StatusOr<std::unique_ptr<PluginDaemon>> PluginDaemon::Create(DaemonOptions options) {
   TEE_RETURN_IF_ERROR(ValidateOptions(options));
@@ -67,7 +48,6 @@ PluginDaemon::~PluginDaemon() {
     served.endpoint.reset();
     served.store->WaitForNoWatchers(absl::Seconds(2));
   }
-  if (signal_fd_ >= 0) close(signal_fd_);
 }
 
 absl::Status PluginDaemon::Plan() {
@@ -114,11 +94,16 @@ void PluginDaemon::LogPlan(const hw::Inventory& inventory, const resources::Reso
   if (plan.capped()) spdlog::warn("{}", CappedWarning(inventory, plan));
 }
 
-std::vector<PluginDaemon::Step> PluginDaemon::RunSteps() {
+std::vector<Step> PluginDaemon::StartUpSteps() {
   return {
       // Written while planning in Create(); taken away last, once nothing is served.
       {"node labels", nullptr, [this] { node_labels_.Remove(); }},
-      {"signals", [this] { return options_.handle_signals ? WatchSignals() : absl::OkStatus(); },
+      {"signals",
+       [this]() -> absl::Status {
+         if (!options_.handle_signals) return absl::OkStatus();
+         TEE_ASSIGN_OR_RETURN(signal_fd_, QuitOnTerminationSignal(loop_.get()));
+         return absl::OkStatus();
+       },
        nullptr},
       {"device watch", [this] { return WatchDevices(); }, nullptr},
       {"kubelet endpoints", [this] { return StartEndpoints(); },
@@ -135,24 +120,7 @@ std::vector<PluginDaemon::Step> PluginDaemon::RunSteps() {
 }
 
 absl::Status PluginDaemon::Run() {
-  const std::vector<Step> steps = RunSteps();
-  absl::Status status;
-  size_t started = 0;
-  for (; started < steps.size(); ++started) {
-    const Step& step = steps[started];
-    if (step.start == nullptr) continue;
-    status = step.start();
-    if (!status.ok()) {
-      status = absl::Status(status.code(), absl::StrCat(step.name, ": ", status.message()));
-      break;
-    }
-  }
-  if (status.ok()) loop_->Run();
-  while (started > 0) {
-    const Step& step = steps[--started];
-    if (step.stop != nullptr) step.stop();
-  }
-  return status;
+  return RunSteps(StartUpSteps(), [this] { loop_->Run(); });
 }
 
 absl::Status PluginDaemon::StartEndpoints() {
@@ -191,20 +159,6 @@ bool PluginDaemon::ShutdownEndpoints() {
 }
 
 void PluginDaemon::Stop() { loop_->Quit(); }
-
-absl::Status PluginDaemon::WatchSignals() {
-  sigset_t set = TerminationSignals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (signal_fd_ < 0) return absl::InternalError(absl::StrCat("signalfd: ", ErrnoText(errno)));
-  return loop_->Watch(signal_fd_, [this] {
-    signalfd_siginfo info{};
-    if (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
-      spdlog::info("received {}", SignalText(static_cast<int>(info.ssi_signo)));
-    }
-    loop_->Quit();
-  });
-}
 
 absl::Status PluginDaemon::WatchDevices() {
   return loop_->Watch(device_watcher_->fd(), [this] {

@@ -2,10 +2,10 @@
 // comes from resources::PlanNode, each resource is served by a kubelet::PluginEndpoint, the CDI
 // spec and the node labels file are kept by their writers (CdiSpecWriter, NodeLabelsUpdater), and
 // /metrics, /healthz and /readyz by observe::MetricsServer. Device-node changes re-probe and
-// re-plan; Run()'s start-up steps and their teardown are one ordered list (RunSteps); it stops
-// cleanly on SIGTERM/SIGINT or Stop().
-// Thread safety: Run() on one thread; Stop() and the read-only accessors from any thread; the
-// HTTP handlers run on the metrics server's threads and only read.
+// re-plan; Run()'s start-up steps and their teardown are one ordered list (StartUpSteps, run by
+// app::RunSteps); it stops cleanly on SIGTERM/SIGINT or Stop(). Thread safety: Run() on one thread;
+// Stop() and the read-only accessors from any thread; the HTTP handlers run on the metrics server's
+// threads and only read.
 #pragma once
 
 #include <atomic>
@@ -18,7 +18,9 @@
 #include "app/cdi_spec_writer.h"
 #include "app/daemon_options.h"
 #include "app/node_labels_updater.h"
+#include "app/run_steps.h"
 #include "common/event_loop.h"
+#include "common/unique_fd.h"
 #include "health/device_watcher.h"
 #include "hw/cpuid_source.h"
 #include "hw/host_root.h"
@@ -57,14 +59,8 @@ class PluginDaemon {
     std::unique_ptr<kubelet::PluginEndpoint> endpoint;
   };
 
-  // One start-up step of Run() and its teardown. Run() starts the steps in order, and on the way
-  // out tears down, in reverse order, every step that started (a null part does nothing).
-  struct Step {
-    const char* name;
-    std::function<absl::Status()> start;
-    std::function<void()> stop;
-  };
-  std::vector<Step> RunSteps();
+  // Run()'s start-up steps, in order.
+  std::vector<Step> StartUpSteps();
 
   absl::Status Plan();
   absl::Status StartCapacityPublisher(const hw::Inventory& inventory);
@@ -73,7 +69,6 @@ class PluginDaemon {
   std::string RenderMetrics();
   observe::ProbeResult CheckLive() const;
   observe::ProbeResult CheckReady() const;
-  absl::Status WatchSignals();
   absl::Status WatchDevices();
   absl::Status StartEndpoints();
   void StartMetrics();
@@ -98,12 +93,8 @@ class PluginDaemon {
   std::unique_ptr<observe::PodResourcesReader> pod_resources_;
   // Destroyed before the members above, which its handlers read (and stopped first in ~).
   std::unique_ptr<observe::MetricsServer> metrics_server_;
-  int signal_fd_ = -1;
+  UniqueFd signal_fd_;  // SIGTERM and SIGINT, when the daemon handles them
   bool clean_shutdown_ = true;
 };
-
-// Blocks SIGTERM and SIGINT in the calling thread (and threads it starts later) so the daemon can
-// read them from a signalfd. Call first thing in main, before gRPC starts threads.
-void BlockTerminationSignals();
 
 }  // namespace teedp::app

@@ -5,26 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "app/daemon_loop.h"
 #include "app/daemon_metrics.h"
 #include "app/plugin_daemon.h"
 #include "app/version.h"
-#include "common/mutex.h"
 #include "observe/logging.h"
 
 namespace teedp::app {
-namespace {
-
-// How long /healthz waits for the event loop to run a posted task.
-constexpr absl::Duration kLoopProbeTimeout = absl::Seconds(1);
-
-// A posted task's completion, shared with the task so a late run touches nothing freed.
-struct LoopProbe {
-  teedp::Mutex mutex;
-  bool ran ABSL_GUARDED_BY(mutex) = false;
-};
-
-}  // namespace
-
 absl::Status PluginDaemon::BindMetrics() {
   if (options_.metrics_address.empty()) return absl::OkStatus();
   absl::StatusOr<observe::ListenAddress> address =
@@ -58,18 +45,7 @@ std::string PluginDaemon::RenderMetrics() {
   return text.Take();
 }
 
-observe::ProbeResult PluginDaemon::CheckLive() const {
-  auto probe = std::make_shared<LoopProbe>();
-  loop_->Post([probe] {
-    teedp::MutexLock lock(&probe->mutex);
-    probe->ran = true;
-  });
-  auto ran = [&probe]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(probe->mutex) { return probe->ran; };
-  teedp::MutexLock lock(&probe->mutex);
-  if (probe->mutex.AwaitWithTimeout(ran, kLoopProbeTimeout)) return {true, ""};
-  return {false, absl::StrCat("the event loop did not run a task within ",
-                              absl::FormatDuration(kLoopProbeTimeout))};
-}
+observe::ProbeResult PluginDaemon::CheckLive() const { return CheckLoopRuns(loop_.get()); }
 
 observe::ProbeResult PluginDaemon::CheckReady() const {
   std::vector<std::string> waiting;

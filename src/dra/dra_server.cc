@@ -39,6 +39,12 @@ absl::StatusOr<std::unique_ptr<DraServer>> DraServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot create ", driver_dir, ": ", error.message()));
   }
+  // The kubelet makes its registry; without it no kubelet would find the driver.
+  if (!std::filesystem::is_directory(options.registry_dir, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the kubelet's plugin registry ", options.registry_dir,
+                     " is not a directory (is the kubelet's plugins_registry mounted there?)"));
+  }
   std::unique_ptr<DraServer> server(
       new DraServer(driver_dir + "/dra.sock",
                     absl::StrCat(options.registry_dir, "/", options.driver, "-reg.sock"), preparer,

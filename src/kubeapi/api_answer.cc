@@ -33,9 +33,10 @@ std::optional<std::string> StatusObjectMessage(std::string_view body) {
 }
 
 std::string Describe(int http_status, std::string_view body, const ApiCallContext& context) {
+  const std::string of_node =
+      context.node_name.empty() ? "" : absl::StrCat(" of node \"", context.node_name, "\"");
   return absl::StrCat("API server ", context.url, " answered ", http_status, " to ", context.verb,
-                      " ", context.resource, " of node \"", context.node_name,
-                      "\": ", ApiErrorMessage(body));
+                      " ", context.resource, of_node, ": ", ApiErrorMessage(body));
 }
 
 }  // namespace

@@ -10,12 +10,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "common/log_on_change.h"
-#include "common/mutex.h"
+#include "common/retry_worker.h"
 #include "kubeapi/node_capacity_patcher.h"
 
 namespace teedp::kubeapi {
@@ -37,19 +35,14 @@ class CapacityPublisher {
   uint64_t applied() const;
 
  private:
-  void Work();
   // One attempt; logs only when the outcome changes from the last attempt's.
   bool ApplyOnce();
 
   std::unique_ptr<NodeCapacityPatcher> patcher_;
   const std::string resource_name_;
   const uint64_t bytes_;
-  mutable teedp::Mutex mutex_;
-  bool requested_ ABSL_GUARDED_BY(mutex_) = true;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  uint64_t applied_ ABSL_GUARDED_BY(mutex_) = 0;
-  LogOnChange failures_;  // only touched by the worker thread
-  std::thread worker_;
+  LogOnChange failures_;  // only touched by the worker's thread
+  RetryWorker worker_;    // last: stopped first, while what its attempts use is still there
 };
 
 }  // namespace teedp::kubeapi

@@ -1,0 +1,54 @@
+// Provides SliceKeeper: keeps this node's ResourceSlices of the served DRA drivers equal to their
+// devices now, from its own thread (RetryWorker), so neither the daemon's loop nor the kubelet's
+// gRPC calls wait on the API server. It publishes at start, after every hardware change and after
+// every registration with the kubelet (which deletes a driver's slices when it registers), retries
+// failures with backoff, and deletes the slices on clean shutdown.
+// Thread safety: Request() and published() from any thread; Withdraw() once, from one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/log_on_change.h"
+#include "common/retry_worker.h"
+#include "dra/slice_publisher.h"
+#include "resources/dra_devices.h"
+
+namespace teedp::dra {
+
+// Every driver's devices on this node now (a driver that has none is simply absent).
+using DriversSource = std::function<std::vector<resources::DraDriverDevices>()>;
+
+class SliceKeeper {
+ public:
+  // `client` must outlive the keeper. `drivers` are the drivers served: one that `devices` leaves
+  // out has its slices deleted. Starts publishing at once.
+  SliceKeeper(const kubeapi::ApiServerClient* client, std::string node_name,
+              std::vector<std::string> drivers, DriversSource devices);
+  ~SliceKeeper();
+  SliceKeeper(const SliceKeeper&) = delete;
+  SliceKeeper& operator=(const SliceKeeper&) = delete;
+
+  // Publishes again soon (the devices or the kubelet changed).
+  void Request();
+  // Publications that left every driver's slices right.
+  uint64_t published() const;
+  // Stops publishing, then deletes every served driver's slices of this node. The first error,
+  // naming the driver, after trying them all.
+  absl::Status Withdraw();
+
+ private:
+  bool PublishOnce();
+
+  const std::vector<std::string> drivers_;
+  const DriversSource devices_;
+  SlicePublisher publisher_;  // used by the worker, then by Withdraw once the worker is gone
+  LogOnChange failures_;      // only touched by the worker's thread
+  std::unique_ptr<RetryWorker> worker_;  // last: stopped first
+};
+
+}  // namespace teedp::dra
