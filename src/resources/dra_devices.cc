@@ -11,8 +11,12 @@ namespace {
 // CPUID gives the largest enclave as log2 bytes; beyond 62 bits it is not a meaningful size.
 constexpr uint32_t kMaxEnclaveBits = 62;
 
-std::map<std::string, DraAttribute> SgxAttributes(const hw::Inventory& inventory) {
+// `type` tells a DeviceClass's CEL selector which of the driver's devices it is ("epc",
+// "enclave", "provision").
+std::map<std::string, DraAttribute> SgxAttributes(const hw::Inventory& inventory,
+                                                  std::string type) {
   std::map<std::string, DraAttribute> attributes = {
+      {"type", std::move(type)},
       {"sgx1", inventory.cpuid.sgx1},
       {"sgx2", inventory.cpuid.sgx2},
       {"flc", inventory.cpuid.sgx_lc},
@@ -28,7 +32,7 @@ std::map<std::string, DraAttribute> SgxAttributes(const hw::Inventory& inventory
 DraDevice EpcDevice(const hw::Inventory& inventory, int numa_node, uint64_t bytes) {
   DraDevice device;
   device.name = numa_node < 0 ? "epc" : absl::StrCat("epc-numa-", numa_node);
-  device.attributes = SgxAttributes(inventory);
+  device.attributes = SgxAttributes(inventory, "epc");
   if (numa_node >= 0) device.attributes.emplace("numaNode", int64_t{numa_node});
   device.capacity.emplace(std::string(kEpcCapacity),
                           DraCapacity{.value = bytes,
@@ -92,10 +96,10 @@ std::vector<DraDriverDevices> PlanDraDevices(const hw::Inventory& inventory) {
   std::vector<DraDriverDevices> drivers;
   if (inventory.SgxUsable()) {
     DraDriverDevices sgx{.driver = std::string(kSgxDraDriver), .devices = EpcDevices(inventory)};
-    AddSharedDevice(inventory, SharedDevice::kSgxEnclave, "enclave", SgxAttributes(inventory),
-                    &sgx.devices);
-    AddSharedDevice(inventory, SharedDevice::kSgxProvision, "provision", SgxAttributes(inventory),
-                    &sgx.devices);
+    AddSharedDevice(inventory, SharedDevice::kSgxEnclave, "enclave",
+                    SgxAttributes(inventory, "enclave"), &sgx.devices);
+    AddSharedDevice(inventory, SharedDevice::kSgxProvision, "provision",
+                    SgxAttributes(inventory, "provision"), &sgx.devices);
     if (!sgx.devices.empty()) drivers.push_back(std::move(sgx));
   }
   DraDriverDevices guest{.driver = std::string(kGuestDraDriver), .devices = {}};

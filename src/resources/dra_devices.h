@@ -58,10 +58,11 @@ struct DraDriverDevices {
 // The drivers with at least one device on this node, SGX first.
 // SGX, only while SGX is usable: "epc-numa-<N>" per NUMA node with EPC, or one "epc" when the
 // kernel gives no per-node figures, each with capacity "epc" (bytes; 4 KiB steps, 1 MiB by
-// default) and attributes numaNode (when known), sgx1, sgx2, flc, driver ("in-kernel", "dcap",
-// "legacy") and maxEnclaveSize (bytes, when CPUID gives it); then "enclave" and "provision" when
-// their nodes exist. Guests: "tdx-guest", "sev-snp-guest", "tpm", "tsm-report" for the interfaces
-// found, each with attribute "tee". Every device allows multiple allocations.
+// default) and attributes type ("epc"), numaNode (when known), sgx1, sgx2, flc, driver
+// ("in-kernel", "dcap", "legacy") and maxEnclaveSize (bytes, when CPUID gives it); then "enclave"
+// and "provision" when their nodes exist, with the same attributes but type "enclave" or
+// "provision" and no numaNode. Guests: "tdx-guest", "sev-snp-guest", "tpm", "tsm-report" for the
+// interfaces found, each with attribute "tee". Every device allows multiple allocations.
 std::vector<DraDriverDevices> PlanDraDevices(const hw::Inventory& inventory);
 
 }  // namespace teedp::resources

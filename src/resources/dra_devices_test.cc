@@ -93,6 +93,16 @@ TEST(PlanDraDevicesTest, EpcDevicesCarryTheSgxNodesAndAesmd) {
               ElementsAre(DeviceSpec{"/dev/sgx_provision", "/dev/sgx_provision", "rw"}));
 }
 
+// DeviceClasses (deploy/components/dra) select by it: the devices share every other attribute.
+TEST(PlanDraDevicesTest, EachSgxDeviceSaysWhichTypeItIs) {
+  const std::vector<DraDevice>& devices = PlanDraDevices(TwoNodeSgx2Host())[0].devices;
+  std::vector<std::string> types;
+  for (const DraDevice& device : devices) {
+    types.push_back(std::get<std::string>(device.attributes.at("type")));
+  }
+  EXPECT_THAT(types, ElementsAre("epc", "epc", "enclave", "provision"));
+}
+
 TEST(PlanDraDevicesTest, UnusableSgxPublishesNoSgxDevice) {
   hw::Inventory inventory = TwoNodeSgx2Host();
   inventory.problems = {"SGX is disabled in BIOS (CPUID leaf 0x12 is zero)"};

@@ -2,7 +2,12 @@
 // OpenAPI schemas compiled to validators), offline.
 'use strict';
 
+const path = require('path');
 const { validateNodeFeatureRule } = require('./nfd-schema');
+
+// kubernetes-models 5 is an ES module whose package exports offer only `import`; Node 20 loads
+// such a module with require() when given its file, which keeps the checker synchronous.
+const kModelsDir = path.join(__dirname, '..', 'node_modules', 'kubernetes-models');
 
 // The kubernetes-models module for apiVersion/kind: "apps/v1" -> apps/v1/<Kind>, "v1" ->
 // v1/<Kind>. Returns null for values that could not name a built-in type.
@@ -17,7 +22,8 @@ function loadModel(apiVersion, kind) {
   const name = modelModule(apiVersion, kind);
   if (name === null) return null;
   try {
-    return { name, model: require(name)[kind] };
+    const file = path.join(kModelsDir, `${name.slice('kubernetes-models/'.length)}.js`);
+    return { name, model: require(file)[kind] };
   } catch (error) {
     if (['MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED'].includes(error.code)) return null;
     throw error;
