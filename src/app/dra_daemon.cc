@@ -260,9 +260,12 @@ std::string DraDaemon::RenderMetrics() const {
   WriteBuildInfo(text, ThisBuild().version, ThisBuild().git_commit);
   std::vector<DraDriverMetricsView> views;
   for (const auto& driver : drivers_) {
-    views.push_back({.devices = DevicesOf(driver->name),
-                     .registered = driver->registered,
-                     .prepared_claims = driver->preparer->PreparedCount()});
+    views.push_back(
+        {.devices = DevicesOf(driver->name),
+         .registered = driver->registered,
+         .prepared_claims = driver->preparer->PreparedCount(),
+         .epc_claimed = driver->preparer->ConsumedCapacity(resources::kEpcCapacity),
+         .counters = driver->server == nullptr ? nullptr : &driver->server->counters()});
   }
   WriteDraMetrics(text, views, slices_ == nullptr ? 0 : slices_->published());
   return text.Take();

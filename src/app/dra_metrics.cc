@@ -3,6 +3,41 @@
 #include <string>
 
 namespace teedp::app {
+namespace {
+
+constexpr dra::ClaimCall kClaimCalls[] = {dra::ClaimCall::kPrepare, dra::ClaimCall::kUnprepare};
+
+void WriteClaimCallMetrics(observe::MetricsText& text,
+                           const std::vector<DraDriverMetricsView>& drivers) {
+  using observe::MetricType;
+  text.Family("tee_dra_claims_total", MetricType::kCounter,
+              "Claims the kubelet asked to prepare or unprepare, by outcome (error: answered "
+              "with a per-claim error)");
+  for (const DraDriverMetricsView& driver : drivers) {
+    if (driver.counters == nullptr) continue;
+    for (dra::ClaimCall call : kClaimCalls) {
+      const dra::ClaimCounters::Counts counts = driver.counters->Read(call);
+      const std::string method(dra::ClaimCallName(call));
+      text.Sample({{"driver", driver.devices.driver}, {"method", method}, {"outcome", "ok"}},
+                  static_cast<double>(counts.claims_ok));
+      text.Sample({{"driver", driver.devices.driver}, {"method", method}, {"outcome", "error"}},
+                  static_cast<double>(counts.claims_failed));
+    }
+  }
+  text.Family("tee_dra_call_duration_seconds", MetricType::kHistogram,
+              "Duration of the kubelet's NodePrepareResources and NodeUnprepareResources calls");
+  for (const DraDriverMetricsView& driver : drivers) {
+    if (driver.counters == nullptr) continue;
+    for (dra::ClaimCall call : kClaimCalls) {
+      const dra::ClaimCounters::Counts counts = driver.counters->Read(call);
+      text.Histogram(
+          {{"driver", driver.devices.driver}, {"method", std::string(dra::ClaimCallName(call))}},
+          dra::kClaimCallBounds, counts.calls.buckets, counts.calls.sum_seconds);
+    }
+  }
+}
+
+}  // namespace
 
 void WriteDraMetrics(observe::MetricsText& text, const std::vector<DraDriverMetricsView>& drivers,
                      uint64_t slice_publications) {
@@ -28,11 +63,22 @@ void WriteDraMetrics(observe::MetricsText& text, const std::vector<DraDriverMetr
                   static_cast<double>(epc->second.value));
     }
   }
+  text.Family("tee_dra_epc_claimed_bytes", MetricType::kGauge,
+              "EPC of a device that claims prepared on this node consume, in bytes");
+  for (const DraDriverMetricsView& driver : drivers) {
+    for (const resources::DraDevice& device : driver.devices.devices) {
+      if (!device.capacity.contains(std::string(resources::kEpcCapacity))) continue;
+      auto claimed = driver.epc_claimed.find(device.name);
+      text.Sample({{"driver", driver.devices.driver}, {"device", device.name}},
+                  claimed == driver.epc_claimed.end() ? 0 : static_cast<double>(claimed->second));
+    }
+  }
   text.Family("tee_dra_prepared_claims", MetricType::kGauge,
               "ResourceClaims prepared on this node now (in the driver's checkpoint)");
   for (const DraDriverMetricsView& driver : drivers) {
     text.Sample({{"driver", driver.devices.driver}}, static_cast<double>(driver.prepared_claims));
   }
+  WriteClaimCallMetrics(text, drivers);
   text.Family("tee_dra_slice_publications_total", MetricType::kCounter,
               "Times every driver's ResourceSlices were checked and made current");
   text.Sample({}, static_cast<double>(slice_publications));

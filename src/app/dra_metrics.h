@@ -1,12 +1,16 @@
 // Provides the DRA daemon's Prometheus families: per driver whether the kubelet registered it,
-// its published devices, each EPC device's capacity in bytes, the claims prepared on this node
-// now, and the ResourceSlice publications that succeeded.
+// its published devices, each EPC device's capacity and the bytes of it prepared claims hold, the
+// claims prepared on this node now, claims prepared and unprepared by outcome, the duration of
+// the kubelet's calls, and the ResourceSlice publications that succeeded.
 // Thread safety: a pure function of the views it is given.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
+#include "dra/claim_counters.h"
 #include "observe/prometheus_text.h"
 #include "resources/dra_devices.h"
 
@@ -17,6 +21,8 @@ struct DraDriverMetricsView {
   resources::DraDriverDevices devices;
   bool registered = false;
   size_t prepared_claims = 0;
+  std::map<std::string, uint64_t> epc_claimed;   // bytes by device, from prepared claims
+  const dra::ClaimCounters* counters = nullptr;  // null until the driver's sockets serve
 };
 
 void WriteDraMetrics(observe::MetricsText& text, const std::vector<DraDriverMetricsView>& drivers,

@@ -56,6 +56,15 @@ absl::StatusOr<resources::PreparedDevice> ParseDevice(const Json& device, std::s
     if (!value.ok()) return value.status();
     *field = *std::move(value);
   }
+  // Optional: claims without consumable capacity have none.
+  if (auto consumed = device.find("consumedCapacity"); consumed != device.end()) {
+    const std::string where = absl::StrCat(std::string(path), ".consumedCapacity");
+    if (!consumed->is_object()) return Bad(where, "is not an object");
+    for (const auto& [name, quantity] : consumed->items()) {
+      if (!quantity.is_string()) return Bad(absl::StrCat(where, ".", name), "is not a string");
+      out.consumed_capacity.emplace(name, quantity.get<std::string>());
+    }
+  }
   return out;
 }
 
@@ -92,10 +101,12 @@ std::string SerializeCheckpoint(const Checkpoint& checkpoint) {
   for (const auto& [uid, record] : checkpoint) {
     Json devices = Json::array();
     for (const resources::PreparedDevice& device : record.devices) {
-      devices.push_back({{"requestNames", device.request_names},
-                         {"pool", device.pool},
-                         {"device", device.device},
-                         {"cdiDeviceId", device.cdi_device_id}});
+      Json entry = {{"requestNames", device.request_names},
+                    {"pool", device.pool},
+                    {"device", device.device},
+                    {"cdiDeviceId", device.cdi_device_id}};
+      if (!device.consumed_capacity.empty()) entry["consumedCapacity"] = device.consumed_capacity;
+      devices.push_back(std::move(entry));
     }
     claims[uid] = {{"namespace", record.namespace_name},
                    {"name", record.name},

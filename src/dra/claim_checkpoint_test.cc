@@ -18,11 +18,13 @@ Checkpoint TwoClaims() {
       .devices = {{.request_names = {"epc"},
                    .pool = "node-a",
                    .device = "epc-numa-1",
-                   .cdi_device_id = "sgx.tee.dev/claim=0b7e6a52-epc-numa-1-5d1c"},
+                   .cdi_device_id = "sgx.tee.dev/claim=0b7e6a52-epc-numa-1-5d1c",
+                   .consumed_capacity = {{"epc", "64Mi"}}},
                   {.request_names = {"a", "b"},
                    .pool = "node-a",
                    .device = "enclave",
-                   .cdi_device_id = "sgx.tee.dev/claim=0b7e6a52-enclave"}}};
+                   .cdi_device_id = "sgx.tee.dev/claim=0b7e6a52-enclave",
+                   .consumed_capacity = {}}}};
   checkpoint["9e0f2a11-7c3d-4b5e-8f60-1a2b3c4d5e6f"] = {
       .namespace_name = "vm",
       .name = "quote",

@@ -11,6 +11,7 @@
 #include "common/atomic_file.h"
 #include "common/bounded_read.h"
 #include "common/errno_text.h"
+#include "kubeapi/quantity.h"
 
 namespace teedp::dra {
 namespace {
@@ -129,6 +130,19 @@ absl::Status ClaimPreparer::Unprepare(const resources::ClaimRef& claim) {
 size_t ClaimPreparer::PreparedCount() const {
   MutexLock lock(&mu_);
   return checkpoint_.size();
+}
+
+std::map<std::string, uint64_t> ClaimPreparer::ConsumedCapacity(std::string_view capacity) const {
+  std::map<std::string, uint64_t> consumed;
+  MutexLock lock(&mu_);
+  for (const auto& [uid, record] : checkpoint_) {
+    for (const resources::PreparedDevice& device : record.devices) {
+      auto quantity = device.consumed_capacity.find(std::string(capacity));
+      if (quantity == device.consumed_capacity.end()) continue;
+      consumed[device.device] += kubeapi::QuantityToInteger(quantity->second).value_or(0);
+    }
+  }
+  return consumed;
 }
 
 absl::Status ClaimPreparer::SaveCheckpoint() {

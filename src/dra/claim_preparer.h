@@ -7,9 +7,12 @@
 // files are changed under one lock, the API server is read outside it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -54,6 +57,9 @@ class ClaimPreparer {
 
   // Claims in the checkpoint now.
   size_t PreparedCount() const;
+  // Per device, the sum of what the prepared claims consume of `capacity` (a quantity that does
+  // not read as a whole number counts nothing).
+  std::map<std::string, uint64_t> ConsumedCapacity(std::string_view capacity) const;
 
  private:
   ClaimPreparer(Options options, ClaimReader read_claim, DeviceSource devices,

@@ -118,6 +118,27 @@ TEST_F(ClaimPreparerTest, RepeatedPrepareIsAnsweredFromTheCheckpointAlsoAfterARe
   EXPECT_EQ(CdiFiles().size(), 1u);  // no duplicate
 }
 
+// /metrics reads this for EPC bytes held per device; a restart must not lose it.
+TEST_F(ClaimPreparerTest, ConsumedCapacityAddsUpThePreparedClaimsPerDeviceAcrossRestarts) {
+  const std::string other_uid = "7a1f3c2e-0d4b-4e6a-9c8b-2f1e0d3c4b5a";
+  ResourceClaim other = AllocatedClaim(other_uid);
+  other.name = "more-memory";
+  other.results[0].share_id = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+  other.results[0].consumed_capacity = {{"epc", "1Gi"}};
+  api_.claims["team-a/more-memory"] = other;
+  std::unique_ptr<ClaimPreparer> preparer = Start();
+  ASSERT_TRUE(preparer->Prepare(claim_).ok());
+  ASSERT_TRUE(preparer->Prepare({"team-a", "more-memory", other_uid}).ok());
+  const std::map<std::string, uint64_t> both = {
+      {"epc-numa-1", (uint64_t{64} << 20) + (uint64_t{1} << 30)}};
+  EXPECT_EQ(preparer->ConsumedCapacity("epc"), both);
+  EXPECT_EQ(Start()->ConsumedCapacity("epc"), both);  // from the checkpoint
+  ASSERT_TRUE(preparer->Unprepare(claim_).ok());
+  EXPECT_EQ(preparer->ConsumedCapacity("epc"),
+            (std::map<std::string, uint64_t>{{"epc-numa-1", uint64_t{1} << 30}}));
+  EXPECT_THAT(preparer->ConsumedCapacity("memory"), IsEmpty());
+}
+
 TEST_F(ClaimPreparerTest, UnprepareRemovesTheSpecAndIsIdempotentAcrossRestarts) {
   ASSERT_TRUE(Start()->Prepare(claim_).ok());
   std::unique_ptr<ClaimPreparer> restarted = Start();

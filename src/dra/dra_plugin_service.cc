@@ -1,5 +1,7 @@
 #include "dra/dra_plugin_service.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 
 namespace teedp::dra {
@@ -20,16 +22,33 @@ grpc::Status CheckUids(const google::protobuf::RepeatedPtrField<drapb::Claim>& c
   return grpc::Status::OK;
 }
 
+// Records the call's duration when it ends, whichever way it returns.
+class CallTimer {
+ public:
+  CallTimer(ClaimCounters* counters, ClaimCall call)
+      : counters_(counters), call_(call), started_(std::chrono::steady_clock::now()) {}
+  ~CallTimer() { counters_->RecordCall(call_, std::chrono::steady_clock::now() - started_); }
+  CallTimer(const CallTimer&) = delete;
+  CallTimer& operator=(const CallTimer&) = delete;
+
+ private:
+  ClaimCounters* counters_;
+  ClaimCall call_;
+  std::chrono::steady_clock::time_point started_;
+};
+
 }  // namespace
 
-grpc::Status PrepareClaims(ClaimPreparer* preparer,
+grpc::Status PrepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
                            const drapb::NodePrepareResourcesRequest& request,
                            drapb::NodePrepareResourcesResponse* response) {
+  const CallTimer timer(counters, ClaimCall::kPrepare);
   if (grpc::Status invalid = CheckUids(request.claims()); !invalid.ok()) return invalid;
   for (const drapb::Claim& claim : request.claims()) {
     drapb::NodePrepareResourceResponse& answer = (*response->mutable_claims())[claim.uid()];
     absl::StatusOr<std::vector<resources::PreparedDevice>> devices =
         preparer->Prepare(RefOf(claim));
+    counters->RecordClaim(ClaimCall::kPrepare, devices.ok());
     if (!devices.ok()) {
       answer.set_error(std::string(devices.status().message()));
       continue;
@@ -47,13 +66,16 @@ grpc::Status PrepareClaims(ClaimPreparer* preparer,
   return grpc::Status::OK;
 }
 
-grpc::Status UnprepareClaims(ClaimPreparer* preparer,
+grpc::Status UnprepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
                              const drapb::NodeUnprepareResourcesRequest& request,
                              drapb::NodeUnprepareResourcesResponse* response) {
+  const CallTimer timer(counters, ClaimCall::kUnprepare);
   if (grpc::Status invalid = CheckUids(request.claims()); !invalid.ok()) return invalid;
   for (const drapb::Claim& claim : request.claims()) {
     drapb::NodeUnprepareResourceResponse& answer = (*response->mutable_claims())[claim.uid()];
-    if (absl::Status status = preparer->Unprepare(RefOf(claim)); !status.ok()) {
+    absl::Status status = preparer->Unprepare(RefOf(claim));
+    counters->RecordClaim(ClaimCall::kUnprepare, status.ok());
+    if (!status.ok()) {
       answer.set_error(std::string(status.message()));
     }
   }

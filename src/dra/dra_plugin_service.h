@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "dra/claim_counters.h"
 #include "dra/claim_preparer.h"
 #include "dra/v1/api.grpc.pb.h"
 #include "dra/v1beta1/api.grpc.pb.h"
@@ -15,11 +16,11 @@ namespace teedp::dra {
 
 namespace drapb = k8s::io::kubelet::pkg::apis::dra::v1;
 
-// What both versions answer.
-grpc::Status PrepareClaims(ClaimPreparer* preparer,
+// What both versions answer; each claim's outcome and the call's duration go to `counters`.
+grpc::Status PrepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
                            const drapb::NodePrepareResourcesRequest& request,
                            drapb::NodePrepareResourcesResponse* response);
-grpc::Status UnprepareClaims(ClaimPreparer* preparer,
+grpc::Status UnprepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
                              const drapb::NodeUnprepareResourcesRequest& request,
                              drapb::NodeUnprepareResourcesResponse* response);
 
@@ -27,20 +28,22 @@ grpc::Status UnprepareClaims(ClaimPreparer* preparer,
 template <typename Api>
 class DraPluginService final : public Api::Service {
  public:
-  explicit DraPluginService(ClaimPreparer* preparer) : preparer_(preparer) {}
+  DraPluginService(ClaimPreparer* preparer, ClaimCounters* counters)
+      : preparer_(preparer), counters_(counters) {}
   grpc::Status NodePrepareResources(grpc::ServerContext* /*context*/,
                                     const drapb::NodePrepareResourcesRequest* request,
                                     drapb::NodePrepareResourcesResponse* response) override {
-    return PrepareClaims(preparer_, *request, response);
+    return PrepareClaims(preparer_, counters_, *request, response);
   }
   grpc::Status NodeUnprepareResources(grpc::ServerContext* /*context*/,
                                       const drapb::NodeUnprepareResourcesRequest* request,
                                       drapb::NodeUnprepareResourcesResponse* response) override {
-    return UnprepareClaims(preparer_, *request, response);
+    return UnprepareClaims(preparer_, counters_, *request, response);
   }
 
  private:
   ClaimPreparer* preparer_;
+  ClaimCounters* counters_;
 };
 
 using DraPluginV1 = DraPluginService<k8s::io::kubelet::pkg::apis::dra::v1::DRAPlugin>;

@@ -25,8 +25,8 @@ DraServer::DraServer(std::string endpoint, std::string registration_socket, Clai
                      RegistrationService::StatusCallback on_registration, const std::string& driver)
     : endpoint_(std::move(endpoint)),
       registration_socket_(std::move(registration_socket)),
-      v1_(preparer),
-      v1beta1_(preparer),
+      v1_(preparer, &counters_),
+      v1beta1_(preparer, &counters_),
       registration_(driver, endpoint_, std::move(on_registration)) {}
 
 absl::StatusOr<std::unique_ptr<DraServer>> DraServer::Start(

@@ -41,6 +41,8 @@ class DraServer {
 
   const std::string& endpoint() const { return endpoint_; }
   const std::string& registration_socket() const { return registration_socket_; }
+  // What the DRAPlugin services have answered (both versions together).
+  const ClaimCounters& counters() const { return counters_; }
 
  private:
   DraServer(std::string endpoint, std::string registration_socket, ClaimPreparer* preparer,
@@ -48,6 +50,7 @@ class DraServer {
 
   const std::string endpoint_;
   const std::string registration_socket_;
+  ClaimCounters counters_;  // before the services, which record into it
   DraPluginV1 v1_;
   DraPluginV1beta1 v1beta1_;
   RegistrationService registration_;

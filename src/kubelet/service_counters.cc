@@ -5,13 +5,6 @@
 namespace teedp::kubelet {
 namespace {
 
-size_t BucketOf(std::chrono::nanoseconds elapsed) {
-  double seconds = std::chrono::duration<double>(elapsed).count();
-  return static_cast<size_t>(
-      std::lower_bound(kLatencyBucketBounds.begin(), kLatencyBucketBounds.end(), seconds) -
-      kLatencyBucketBounds.begin());
-}
-
 size_t CodeIndex(int code) {
   auto index = static_cast<size_t>(code);
   // A code outside gRPC's range cannot come from the library; count it as UNKNOWN (2).
@@ -47,9 +40,7 @@ uint64_t RpcCounts::errors() const { return calls() - by_code[0]; }
 void ServiceCounters::RecordCall(Rpc rpc, int code, std::chrono::nanoseconds elapsed) {
   PerRpc& counts = rpcs_[static_cast<size_t>(rpc)];
   counts.by_code[CodeIndex(code)].fetch_add(1, std::memory_order_relaxed);
-  counts.latency_buckets[BucketOf(elapsed)].fetch_add(1, std::memory_order_relaxed);
-  counts.latency_sum_ns.fetch_add(static_cast<uint64_t>(std::max<int64_t>(elapsed.count(), 0)),
-                                  std::memory_order_relaxed);
+  counts.latency.Record(elapsed);
 }
 
 void ServiceCounters::RecordStreamOpened() {
@@ -73,11 +64,9 @@ RpcCounts ServiceCounters::Read(Rpc rpc) const {
   for (size_t i = 0; i < kStatusCodeCount; ++i) {
     out.by_code[i] = counts.by_code[i].load(std::memory_order_relaxed);
   }
-  for (size_t i = 0; i < out.latency_buckets.size(); ++i) {
-    out.latency_buckets[i] = counts.latency_buckets[i].load(std::memory_order_relaxed);
-  }
-  out.latency_sum_seconds =
-      static_cast<double>(counts.latency_sum_ns.load(std::memory_order_relaxed)) * 1e-9;
+  const auto latency = counts.latency.Read();
+  out.latency_buckets = latency.buckets;
+  out.latency_sum_seconds = latency.sum_seconds;
   return out;
 }
 

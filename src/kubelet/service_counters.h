@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "observe/latency_histogram.h"
+
 namespace teedp::kubelet {
 
 enum class Rpc : uint8_t {
@@ -62,8 +64,7 @@ class ServiceCounters {
  private:
   struct PerRpc {
     std::array<std::atomic<uint64_t>, kStatusCodeCount> by_code{};
-    std::array<std::atomic<uint64_t>, kLatencyBucketBounds.size() + 1> latency_buckets{};
-    std::atomic<uint64_t> latency_sum_ns{0};
+    observe::LatencyHistogram<kLatencyBucketBounds> latency;
   };
   std::array<PerRpc, kRpcCount> rpcs_;
   std::atomic<uint64_t> streams_opened_{0};

@@ -69,7 +69,8 @@ absl::StatusOr<PreparedClaim> PrepareClaimDevices(const ClaimRef& claim,
     prepared.devices.push_back({.request_names = {result.request},
                                 .pool = result.pool,
                                 .device = result.device,
-                                .cdi_device_id = cdi_id});
+                                .cdi_device_id = cdi_id,
+                                .consumed_capacity = result.consumed_capacity});
     cdi_devices.emplace_back(std::move(cdi_name), device->edits);
   }
   if (prepared.devices.empty()) {

@@ -5,6 +5,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -29,6 +30,9 @@ struct PreparedDevice {
   std::string pool;
   std::string device;
   std::string cdi_device_id;  // "<driver>/claim=<name>"
+  // What the allocation takes of the device's capacities, as quantities ("64Mi"); kept for the
+  // per-device accounting in /metrics.
+  std::map<std::string, std::string> consumed_capacity;
   friend bool operator==(const PreparedDevice&, const PreparedDevice&) = default;
 };
 

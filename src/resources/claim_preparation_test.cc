@@ -43,7 +43,8 @@ TEST(PrepareClaimDevicesTest, EachAllocatedDeviceBecomesACdiDeviceNamedByClaimDe
               ElementsAre(PreparedDevice{.request_names = {"epc"},
                                          .pool = "node-a",
                                          .device = "epc-numa-1",
-                                         .cdi_device_id = "sgx.tee.dev/claim=" + cdi_name}));
+                                         .cdi_device_id = "sgx.tee.dev/claim=" + cdi_name,
+                                         .consumed_capacity = {{"epc", "64Mi"}}}));
   EXPECT_EQ(prepared->cdi_spec_file, std::string("sgx.tee.dev-claim-") + kUid + ".json");
   EXPECT_EQ(nlohmann::json::parse(prepared->cdi_spec)["kind"], "sgx.tee.dev/claim");
   ASSERT_EQ(nlohmann::json::parse(prepared->cdi_spec)["devices"].size(), 1u);

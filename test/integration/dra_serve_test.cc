@@ -171,6 +171,17 @@ TEST_F(DraServeTest, RepublishesAfterEveryRegistrationAndPreparesClaimsIntoCdiSp
   EXPECT_THAT(spec, HasSubstr("/dev/sgx_enclave"));
   EXPECT_THAT(spec, HasSubstr("SGX_AESM_ADDR"));
   EXPECT_EQ(node->Metric("tee_dra_prepared_claims{driver=\"sgx.tee.dev\"}"), 1);
+  EXPECT_EQ(node->Metric("tee_dra_epc_claimed_bytes{driver=\"sgx.tee.dev\",device=\"epc-numa-1\"}"),
+            64 << 20);
+  EXPECT_EQ(node->Metric("tee_dra_epc_claimed_bytes{driver=\"sgx.tee.dev\",device=\"epc-numa-0\"}"),
+            0);
+  EXPECT_EQ(
+      node->Metric("tee_dra_claims_total{driver=\"sgx.tee.dev\",method=\"NodePrepareResources\","
+                   "outcome=\"ok\"}"),
+      1);
+  EXPECT_EQ(node->Metric("tee_dra_call_duration_seconds_count{driver=\"sgx.tee.dev\","
+                         "method=\"NodePrepareResources\"}"),
+            1);
 
   // A claim whose uid is not the API server's, and one that is gone: per-claim errors.
   auto refused =
