@@ -38,8 +38,6 @@ absl::Status MakeDirectory(const std::string& flag, const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<DraDaemon>> DraDaemon::Create(DaemonOptions options) {
   TEE_RETURN_IF_ERROR(ValidateOptions(options));
-  TEE_ASSIGN_OR_RETURN(auto cpuid, OpenCpuidSource(options));
-  TEE_ASSIGN_OR_RETURN(auto loop, EventLoop::Create());
   // Every DRA driver reads its claims from the API server: without it there is nothing to serve.
   absl::StatusOr<kubeapi::ApiServerConfig> config = kubeapi::LoadInClusterConfig(
       kubeapi::InClusterSources::FromServiceAccountDir(options.service_account_dir));
@@ -51,10 +49,21 @@ absl::StatusOr<std::unique_ptr<DraDaemon>> DraDaemon::Create(DaemonOptions optio
   }
   TEE_ASSIGN_OR_RETURN(std::string node_name,
                        kubeapi::NodeNameFromEnvironment(kubeapi::ProcessEnvironment()));
-  auto client = std::make_unique<kubeapi::ApiServerClient>(*std::move(config));
-  std::unique_ptr<DraDaemon> daemon(new DraDaemon(std::move(options), std::move(cpuid),
-                                                  std::move(loop), std::move(client),
-                                                  std::move(node_name)));
+  auto client = std::make_shared<const kubeapi::ApiServerClient>(*std::move(config));
+  DraApi api{.node_name = node_name,
+             .read_claim = dra::ApiClaimReader(client.get()),
+             .slices = dra::ApiSliceSink(client.get(), node_name),
+             .owner = client};
+  return CreateWith(std::move(options), std::move(api));
+}
+
+absl::StatusOr<std::unique_ptr<DraDaemon>> DraDaemon::CreateWith(DaemonOptions options,
+                                                                 DraApi api) {
+  TEE_RETURN_IF_ERROR(ValidateOptions(options));
+  TEE_ASSIGN_OR_RETURN(auto cpuid, OpenCpuidSource(options));
+  TEE_ASSIGN_OR_RETURN(auto loop, EventLoop::Create());
+  std::unique_ptr<DraDaemon> daemon(
+      new DraDaemon(std::move(options), std::move(cpuid), std::move(loop), std::move(api)));
   // Watch before the probe: a device node that changes after it is then an event, not a change
   // that goes unnoticed until the next one.
   TEE_ASSIGN_OR_RETURN(daemon->device_watcher_, health::DeviceWatcher::Create(daemon->root_));
@@ -64,14 +73,12 @@ absl::StatusOr<std::unique_ptr<DraDaemon>> DraDaemon::Create(DaemonOptions optio
 }
 
 DraDaemon::DraDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSource> cpuid,
-                     std::unique_ptr<EventLoop> loop,
-                     std::unique_ptr<kubeapi::ApiServerClient> client, std::string node_name)
+                     std::unique_ptr<EventLoop> loop, DraApi api)
     : options_(std::move(options)),
       root_(options_.host_root),
       cpuid_(std::move(cpuid)),
       loop_(std::move(loop)),
-      client_(std::move(client)),
-      node_name_(std::move(node_name)) {}
+      api_(std::move(api)) {}
 
 DraDaemon::~DraDaemon() {
   if (metrics_server_ != nullptr) metrics_server_->Stop();  // its handlers read what follows
@@ -85,21 +92,21 @@ absl::Status DraDaemon::OpenDrivers() {
   const hw::Inventory inventory = hw::ProbeInventory(root_, *cpuid_);
   for (const std::string& note : inventory.notes) spdlog::info("note: {}", note);
   std::vector<resources::DraDriverDevices> devices = resources::PlanDraDevices(inventory);
-  spdlog::info("DRA devices of node {}:\n{}", node_name_, DraDevicesText(devices));
+  spdlog::info("DRA devices of node {}:\n{}", api_.node_name, DraDevicesText(devices));
   TEE_RETURN_IF_ERROR(MakeDirectory("--cdi-dir", options_.cdi_dir));
   for (const resources::DraDriverDevices& found : devices) {
     auto driver = std::make_unique<Driver>();
     driver->name = found.driver;
     const std::string state_dir = absl::StrCat(options_.dra_plugins_dir, "/", found.driver);
     TEE_RETURN_IF_ERROR(MakeDirectory("--dra-plugins-dir", state_dir));
-    TEE_ASSIGN_OR_RETURN(driver->preparer,
-                         dra::ClaimPreparer::Create(
-                             {.driver = found.driver,
-                              .node_name = node_name_,
-                              .cdi_dir = options_.cdi_dir,
-                              .checkpoint_path = absl::StrCat(state_dir, "/", kCheckpointFile)},
-                             dra::ApiClaimReader(client_.get()),
-                             [this, name = found.driver] { return DevicesOf(name); }));
+    TEE_ASSIGN_OR_RETURN(
+        driver->preparer,
+        dra::ClaimPreparer::Create(
+            {.driver = found.driver,
+             .node_name = api_.node_name,
+             .cdi_dir = options_.cdi_dir,
+             .checkpoint_path = absl::StrCat(state_dir, "/", kCheckpointFile)},
+            api_.read_claim, [this, name = found.driver] { return DevicesOf(name); }));
     drivers_.push_back(std::move(driver));
   }
   if (drivers_.empty()) {
@@ -146,7 +153,7 @@ std::vector<Step> DraDaemon::StartUpSteps() {
        [this] {
          std::vector<std::string> names;
          for (const auto& driver : drivers_) names.push_back(driver->name);
-         slices_ = std::make_unique<dra::SliceKeeper>(client_.get(), node_name_, std::move(names),
+         slices_ = std::make_unique<dra::SliceKeeper>(api_.slices, std::move(names),
                                                       [this] { return Devices(); });
          return absl::OkStatus();
        },

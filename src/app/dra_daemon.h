@@ -26,11 +26,19 @@
 #include "health/device_watcher.h"
 #include "hw/cpuid_source.h"
 #include "hw/host_root.h"
-#include "kubeapi/api_server_client.h"
 #include "observe/metrics_server.h"
 #include "resources/dra_devices.h"
 
 namespace teedp::app {
+
+// What the drivers need of the Kubernetes API: the claims the kubelet names, and where the
+// ResourceSlices of this node go.
+struct DraApi {
+  std::string node_name;
+  dra::ClaimReader read_claim;
+  dra::SliceSink slices;
+  std::shared_ptr<const void> owner;  // what the two functions use, kept alive with them
+};
 
 class DraDaemon {
  public:
@@ -38,6 +46,8 @@ class DraDaemon {
   // driver's checkpoint. InvalidArgument for bad options, FailedPrecondition when not in a cluster,
   // other codes for what the node or the files refused.
   static absl::StatusOr<std::unique_ptr<DraDaemon>> Create(DaemonOptions options);
+  // The same with another API (the demo's in-memory one).
+  static absl::StatusOr<std::unique_ptr<DraDaemon>> CreateWith(DaemonOptions options, DraApi api);
   ~DraDaemon();
   DraDaemon(const DraDaemon&) = delete;
   DraDaemon& operator=(const DraDaemon&) = delete;
@@ -56,8 +66,7 @@ class DraDaemon {
   };
 
   DraDaemon(DaemonOptions options, std::unique_ptr<hw::CpuidSource> cpuid,
-            std::unique_ptr<EventLoop> loop, std::unique_ptr<kubeapi::ApiServerClient> client,
-            std::string node_name);
+            std::unique_ptr<EventLoop> loop, DraApi api);
   std::vector<Step> StartUpSteps();
   absl::Status OpenDrivers();
   absl::Status StartServers();
@@ -75,8 +84,7 @@ class DraDaemon {
   hw::HostRoot root_;
   std::unique_ptr<hw::CpuidSource> cpuid_;
   std::unique_ptr<EventLoop> loop_;
-  std::unique_ptr<kubeapi::ApiServerClient> client_;
-  const std::string node_name_;
+  const DraApi api_;
   std::unique_ptr<health::DeviceWatcher> device_watcher_;
   mutable Mutex devices_mutex_;
   std::vector<resources::DraDriverDevices> devices_ ABSL_GUARDED_BY(devices_mutex_);

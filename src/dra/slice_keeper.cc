@@ -3,17 +3,24 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 
 namespace teedp::dra {
 
-SliceKeeper::SliceKeeper(const kubeapi::ApiServerClient* client, std::string node_name,
-                         std::vector<std::string> drivers, DriversSource devices)
+SliceSink ApiSliceSink(const kubeapi::ApiServerClient* client, std::string node_name) {
+  // Shared: the sink is copied, the publisher keeps the Node's uid once read.
+  auto publisher = std::make_shared<SlicePublisher>(client, std::move(node_name));
+  return
+      [publisher](const resources::DraDriverDevices& driver) { return publisher->Publish(driver); };
+}
+
+SliceKeeper::SliceKeeper(SliceSink sink, std::vector<std::string> drivers, DriversSource devices)
     : drivers_(std::move(drivers)),
       devices_(std::move(devices)),
-      publisher_(client, std::move(node_name)),
+      sink_(std::move(sink)),
       worker_(std::make_unique<RetryWorker>([this] { return PublishOnce(); })) {}
 
 SliceKeeper::~SliceKeeper() { worker_.reset(); }
@@ -28,7 +35,7 @@ bool SliceKeeper::PublishOnce() {
     auto found = std::find_if(now.begin(), now.end(), [&](const resources::DraDriverDevices& d) {
       return d.driver == driver;
     });
-    absl::Status status = publisher_.Publish(
+    absl::Status status = sink_(
         found != now.end() ? *found : resources::DraDriverDevices{.driver = driver, .devices = {}});
     if (!status.ok()) {
       const std::string error = absl::StrCat(driver, ": ", status.ToString());
@@ -46,7 +53,7 @@ absl::Status SliceKeeper::Withdraw() {
   worker_.reset();
   absl::Status first;
   for (const std::string& driver : drivers_) {
-    absl::Status status = publisher_.Withdraw(driver);
+    absl::Status status = sink_({.driver = driver, .devices = {}});
     if (status.ok()) {
       spdlog::info("deleted the ResourceSlices of {} on this node", driver);
     } else if (first.ok()) {

@@ -23,12 +23,18 @@ namespace teedp::dra {
 // Every driver's devices on this node now (a driver that has none is simply absent).
 using DriversSource = std::function<std::vector<resources::DraDriverDevices>()>;
 
+// Where the slices go: the API server (ApiSliceSink) in production, memory in the demo. Each call
+// makes one driver's slices of this node equal to the devices given (none: deleted).
+using SliceSink = std::function<absl::Status(const resources::DraDriverDevices&)>;
+
+// A SlicePublisher on `client` (which must outlive the sink) for node `node_name`.
+SliceSink ApiSliceSink(const kubeapi::ApiServerClient* client, std::string node_name);
+
 class SliceKeeper {
  public:
-  // `client` must outlive the keeper. `drivers` are the drivers served: one that `devices` leaves
-  // out has its slices deleted. Starts publishing at once.
-  SliceKeeper(const kubeapi::ApiServerClient* client, std::string node_name,
-              std::vector<std::string> drivers, DriversSource devices);
+  // `drivers` are the drivers served: one that `devices` leaves out has its slices deleted.
+  // Starts publishing at once.
+  SliceKeeper(SliceSink sink, std::vector<std::string> drivers, DriversSource devices);
   ~SliceKeeper();
   SliceKeeper(const SliceKeeper&) = delete;
   SliceKeeper& operator=(const SliceKeeper&) = delete;
@@ -46,8 +52,8 @@ class SliceKeeper {
 
   const std::vector<std::string> drivers_;
   const DriversSource devices_;
-  SlicePublisher publisher_;  // used by the worker, then by Withdraw once the worker is gone
-  LogOnChange failures_;      // only touched by the worker's thread
+  const SliceSink sink_;  // used by the worker, then by Withdraw once the worker is gone
+  LogOnChange failures_;  // only touched by the worker's thread
   std::unique_ptr<RetryWorker> worker_;  // last: stopped first
 };
 
