@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_join.h"
+#include "app/demo_dra.h"
 #include "app/demo_narrator.h"
 #include "app/demo_scenario.h"
 #include "app/plugin_daemon.h"
@@ -29,23 +30,11 @@ constexpr std::chrono::milliseconds kWait{10000};
 
 struct DemoSettings {
   std::string spec = "numa=4GiB,4GiB driver=in-kernel aesmd=on";
+  std::string kubelet_api = kDeviceKubeletApi;
   int64_t pod_units = 10;
   std::string log_level = "warn";
   bool keep = false;
 };
-
-// Writes the simulated host root; false (after saying why) when the spec or the write failed.
-bool SimulateNode(DemoNarrator& say, const std::string& spec, const std::string& host_root) {
-  say.Step("simulating an SGX node: " + spec);
-  auto node = hw::ParseSimulatedNodeSpec(spec);
-  absl::Status status = node.ok() ? hw::WriteSimulatedNode(host_root, *node) : node.status();
-  if (!status.ok()) {
-    say.Fail(node.ok() ? status.ToString() : "--spec: " + status.ToString());
-    return false;
-  }
-  say.Detail("host root " + host_root + ", CPUID dump " + host_root + "/cpuid.txt");
-  return true;
-}
 
 int RunDemoIn(const std::string& work_dir, const DemoSettings& settings) {
   DemoNarrator say;
@@ -106,6 +95,11 @@ int RunDemo(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--log-level", settings.log_level, "The plugin's log level during the demo")
       ->capture_default_str();
+  app.add_option("--kubelet-api", settings.kubelet_api,
+                 "device-plugin (the device plugin API) or dra (the DRA drivers, with an "
+                 "in-memory API server and scheduler)")
+      ->check(CLI::IsMember({kDeviceKubeletApi, kDraKubeletApi}))
+      ->capture_default_str();
   app.add_flag("--keep", settings.keep, "Keep the temporary host root and plugin directory");
   if (auto exit_code = ParseFlags(app, argc, argv)) return *exit_code;
   if (absl::Status status = observe::SetUpLogging(settings.log_level); !status.ok()) {
@@ -121,7 +115,8 @@ int RunDemo(int argc, char** argv) {
               << ErrnoText(errno) << " (set TMPDIR to a writable directory)\n";
     return kExitFailure;
   }
-  int exit_code = RunDemoIn(work, settings);
+  const int exit_code = settings.kubelet_api == kDraKubeletApi ? RunDraDemoIn(work, settings.spec)
+                                                               : RunDemoIn(work, settings);
   if (!settings.keep) std::filesystem::remove_all(work);
   return exit_code;
 }

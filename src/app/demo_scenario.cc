@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "hw/simulated_node.h"
 
 namespace teedp::app {
 namespace {
@@ -114,6 +115,18 @@ void RunScenario(DemoNarrator& say, emulator::KubeletEmulator& kubelet, const st
   say.Check(second.ok(), second.ok() ? absl::StrCat("got ", absl::StrJoin(second->device_ids, ","),
                                                     " (the first pod's units stay checkpointed)")
                                      : second.status().ToString());
+}
+
+bool SimulateNode(DemoNarrator& say, const std::string& spec, const std::string& host_root) {
+  say.Step("simulating an SGX node: " + spec);
+  auto node = hw::ParseSimulatedNodeSpec(spec);
+  absl::Status status = node.ok() ? hw::WriteSimulatedNode(host_root, *node) : node.status();
+  if (!status.ok()) {
+    say.Fail(node.ok() ? status.ToString() : "--spec: " + status.ToString());
+    return false;
+  }
+  say.Detail("host root " + host_root + ", CPUID dump " + host_root + "/cpuid.txt");
+  return true;
 }
 
 }  // namespace teedp::app

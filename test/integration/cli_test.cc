@@ -147,6 +147,21 @@ TEST(CliTest, DemoRunsEveryStepAndExitsZero) {
   EXPECT_THAT(result.out, HasSubstr("0 failed"));
 }
 
+TEST(CliTest, DraDemoRunsEveryStepAndExitsZero) {
+  auto result = RunBinary({"demo", "--kubelet-api", "dra"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("enclave-5gi stays Pending"));
+  EXPECT_THAT(result.out, HasSubstr("the repeated prepare gives the same CDI device"));
+  EXPECT_THAT(result.out, HasSubstr(" 0 failed"));
+}
+
+TEST(CliTest, DraDemoOnANodeWithoutSgxSaysWhyAndFails) {
+  auto result =
+      RunBinary({"demo", "--kubelet-api", "dra", "--spec", "sgx=absent driver=none guest=tdx"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("the simulated node has no usable SGX"));
+}
+
 TEST(CliTest, DemoMakesItsWorkDirectoryInTmpdir) {
   TempDir tmp;
   ASSERT_EQ(setenv("TMPDIR", tmp.path().c_str(), 1), 0);
