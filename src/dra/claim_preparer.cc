@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -59,13 +61,8 @@ ClaimPreparer::ClaimPreparer(Options options, ClaimReader read_claim, DeviceSour
       devices_(std::move(devices)),
       checkpoint_(std::move(checkpoint)) {}
 
-absl::StatusOr<std::vector<resources::PreparedDevice>> ClaimPreparer::Prepare(
-    const resources::ClaimRef& claim) {
-  {
-    MutexLock lock(&mu_);
-    auto known = checkpoint_.find(claim.uid);
-    if (known != checkpoint_.end()) return known->second.devices;
-  }
+absl::StatusOr<resources::PreparedClaim> ClaimPreparer::ReadAndPlan(
+    const resources::ClaimRef& claim) const {
   absl::StatusOr<ResourceClaim> read = read_claim_(claim);
   if (!read.ok()) {
     const std::string message =
@@ -82,30 +79,74 @@ absl::StatusOr<std::vector<resources::PreparedDevice>> ClaimPreparer::Prepare(
     return absl::FailedPreconditionError(
         absl::StrCat("ResourceClaim ", ClaimName(claim), " is not allocated"));
   }
-  absl::StatusOr<resources::PreparedClaim> prepared =
-      resources::PrepareClaimDevices(claim, read->results, options_.node_name, devices_());
-  if (!prepared.ok()) return prepared.status();
+  return resources::PrepareClaimDevices(claim, read->results, options_.node_name, devices_());
+}
 
+absl::StatusOr<std::vector<resources::PreparedDevice>> ClaimPreparer::Prepare(
+    const resources::ClaimRef& claim) {
+  return std::move(PrepareAll({claim})[0]);
+}
+
+std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> ClaimPreparer::PrepareAll(
+    const std::vector<resources::ClaimRef>& claims) {
+  std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> answers(
+      claims.size(), absl::UnknownError("not prepared"));
+  // Read and planned outside the lock: the API server may be slow.
+  std::vector<std::optional<absl::StatusOr<resources::PreparedClaim>>> planned(claims.size());
+  for (size_t i = 0; i < claims.size(); ++i) {
+    {
+      MutexLock lock(&mu_);
+      if (checkpoint_.contains(claims[i].uid)) continue;
+    }
+    planned[i] = ReadAndPlan(claims[i]);
+  }
   MutexLock lock(&mu_);
-  auto known = checkpoint_.find(claim.uid);  // prepared meanwhile by a concurrent call
-  if (known != checkpoint_.end()) return known->second.devices;
-  const std::string spec_path = absl::StrCat(options_.cdi_dir, "/", prepared->cdi_spec_file);
-  if (absl::Status written = WriteFileAtomically(spec_path, prepared->cdi_spec); !written.ok()) {
-    return written;
+  // Written one by one, recorded together: one checkpoint write for the whole request.
+  std::vector<size_t> added;
+  for (size_t i = 0; i < claims.size(); ++i) {
+    const resources::ClaimRef& claim = claims[i];
+    // Prepared before, or meanwhile by a concurrent call (or earlier in this request).
+    if (auto known = checkpoint_.find(claim.uid); known != checkpoint_.end()) {
+      answers[i] = known->second.devices;
+      continue;
+    }
+    if (!planned[i]->ok()) {
+      answers[i] = planned[i]->status();
+      continue;
+    }
+    resources::PreparedClaim& prepared = **planned[i];
+    const std::string spec_path = absl::StrCat(options_.cdi_dir, "/", prepared.cdi_spec_file);
+    if (absl::Status written = WriteFileAtomically(spec_path, prepared.cdi_spec); !written.ok()) {
+      answers[i] = written;
+      continue;
+    }
+    checkpoint_[claim.uid] = {.namespace_name = claim.namespace_name,
+                              .name = claim.name,
+                              .driver = options_.driver,
+                              .cdi_spec_file = prepared.cdi_spec_file,
+                              .devices = prepared.devices};
+    answers[i] = prepared.devices;
+    added.push_back(i);
   }
-  checkpoint_[claim.uid] = {.namespace_name = claim.namespace_name,
-                            .name = claim.name,
-                            .driver = options_.driver,
-                            .cdi_spec_file = prepared->cdi_spec_file,
-                            .devices = prepared->devices};
+  if (added.empty()) return answers;
   if (absl::Status saved = SaveCheckpoint(); !saved.ok()) {
-    checkpoint_.erase(claim.uid);
-    unlink(spec_path.c_str());
-    return saved;
+    std::set<std::string> undone;
+    for (size_t i : added) {
+      unlink(absl::StrCat(options_.cdi_dir, "/", checkpoint_[claims[i].uid].cdi_spec_file).c_str());
+      checkpoint_.erase(claims[i].uid);
+      undone.insert(claims[i].uid);
+    }
+    // Also a claim named twice in the request, whose second answer came from the record.
+    for (size_t i = 0; i < claims.size(); ++i) {
+      if (undone.contains(claims[i].uid)) answers[i] = saved;
+    }
+    return answers;
   }
-  spdlog::info("prepared ResourceClaim {} ({} device(s), {})", ClaimName(claim),
-               prepared->devices.size(), spec_path);
-  return std::move(prepared->devices);
+  for (size_t i : added) {
+    spdlog::info("prepared ResourceClaim {} ({} device(s), {}/{})", ClaimName(claims[i]),
+                 answers[i]->size(), options_.cdi_dir, checkpoint_[claims[i].uid].cdi_spec_file);
+  }
+  return answers;
 }
 
 absl::Status ClaimPreparer::Unprepare(const resources::ClaimRef& claim) {

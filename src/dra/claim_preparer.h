@@ -51,6 +51,10 @@ class ClaimPreparer {
   // one the kubelet named (deleted and created again), it is not allocated, or it has no device
   // of this driver here; Unavailable when a file cannot be written.
   absl::StatusOr<std::vector<resources::PreparedDevice>> Prepare(const resources::ClaimRef& claim);
+  // Prepare for each claim of one kubelet request, answers in the same order: the new claims are
+  // recorded with one checkpoint write (its failure fails each of them, leaving nothing behind).
+  std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> PrepareAll(
+      const std::vector<resources::ClaimRef>& claims);
 
   // Removes the claim's CDI spec file and its checkpoint entry; OK when it was never prepared.
   absl::Status Unprepare(const resources::ClaimRef& claim);
@@ -64,6 +68,8 @@ class ClaimPreparer {
  private:
   ClaimPreparer(Options options, ClaimReader read_claim, DeviceSource devices,
                 Checkpoint checkpoint);
+  // Reads the claim and plans its devices and CDI spec; Prepare's per-claim errors.
+  absl::StatusOr<resources::PreparedClaim> ReadAndPlan(const resources::ClaimRef& claim) const;
   absl::Status SaveCheckpoint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;

@@ -249,5 +249,39 @@ TEST_F(ClaimPreparerTest, ACdiDirectoryThatIsMissingFailsTheClaimAndRecordsNothi
   EXPECT_EQ(preparer->PreparedCount(), 0u);
 }
 
+// One kubelet request: answers in its order, each claim on its own merits, a claim named twice
+// prepared once.
+TEST_F(ClaimPreparerTest, PrepareAllAnswersEachClaimOfARequestInItsOrder) {
+  std::unique_ptr<ClaimPreparer> preparer = Start();
+  const resources::ClaimRef gone{"team-a", "gone", "6e5d4c3b-2a19-4807-b6a5-948372615a0b"};
+  auto answers = preparer->PrepareAll({claim_, gone, claim_});
+  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_TRUE(answers[0].ok()) << answers[0].status();
+  EXPECT_EQ(answers[1].status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(answers[2].ok()) << answers[2].status();
+  EXPECT_EQ(*answers[2], *answers[0]);
+  EXPECT_EQ(preparer->PreparedCount(), 1u);
+  EXPECT_EQ(CdiFiles().size(), 1u);
+}
+
+// The checkpoint is written once for the request; when that fails, no new claim of it is left
+// half-prepared (a spec without a record would never be unprepared).
+TEST_F(ClaimPreparerTest, ACheckpointThatCannotBeSavedFailsEveryNewClaimAndLeavesNoSpec) {
+  ClaimPreparer::Options options{.driver = "sgx.tee.dev",
+                                 .node_name = "node-a",
+                                 .cdi_dir = dir_.path() + "/cdi",
+                                 .checkpoint_path = dir_.path() + "/missing-dir/checkpoint.json"};
+  auto preparer = ClaimPreparer::Create(options, api_.Reader(), SgxDevices);
+  ASSERT_TRUE(preparer.ok()) << preparer.status();
+  auto answers = (*preparer)->PrepareAll({claim_, claim_});
+  ASSERT_EQ(answers.size(), 2u);
+  for (const auto& answer : answers) {
+    EXPECT_FALSE(answer.ok());
+    EXPECT_THAT(answer.status().message(), HasSubstr("missing-dir"));
+  }
+  EXPECT_EQ((*preparer)->PreparedCount(), 0u);
+  EXPECT_THAT(CdiFiles(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace teedp::dra

@@ -44,23 +44,27 @@ grpc::Status PrepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
                            drapb::NodePrepareResourcesResponse* response) {
   const CallTimer timer(counters, ClaimCall::kPrepare);
   if (grpc::Status invalid = CheckUids(request.claims()); !invalid.ok()) return invalid;
-  for (const drapb::Claim& claim : request.claims()) {
-    drapb::NodePrepareResourceResponse& answer = (*response->mutable_claims())[claim.uid()];
-    absl::StatusOr<std::vector<resources::PreparedDevice>> devices =
-        preparer->Prepare(RefOf(claim));
+  std::vector<resources::ClaimRef> claims;
+  claims.reserve(request.claims_size());
+  for (const drapb::Claim& claim : request.claims()) claims.push_back(RefOf(claim));
+  std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> prepared =
+      preparer->PrepareAll(claims);
+  for (size_t i = 0; i < claims.size(); ++i) {
+    drapb::NodePrepareResourceResponse& answer = (*response->mutable_claims())[claims[i].uid];
+    const absl::StatusOr<std::vector<resources::PreparedDevice>>& devices = prepared[i];
     counters->RecordClaim(ClaimCall::kPrepare, devices.ok());
     if (!devices.ok()) {
       answer.set_error(std::string(devices.status().message()));
       continue;
     }
-    for (const resources::PreparedDevice& prepared : *devices) {
+    for (const resources::PreparedDevice& one : *devices) {
       drapb::Device* device = answer.add_devices();
-      for (const std::string& request_name : prepared.request_names) {
+      for (const std::string& request_name : one.request_names) {
         device->add_request_names(request_name);
       }
-      device->set_pool_name(prepared.pool);
-      device->set_device_name(prepared.device);
-      device->add_cdi_device_ids(prepared.cdi_device_id);
+      device->set_pool_name(one.pool);
+      device->set_device_name(one.device);
+      device->add_cdi_device_ids(one.cdi_device_id);
     }
   }
   return grpc::Status::OK;
