@@ -85,7 +85,8 @@ if has_stage tsan; then
   # device plugin service (the async server's own completion-queue threads and streams), and the
   # kubelet endpoint (registration, retries, plugin-dir watch on its loop thread, Register results
   # arriving on gRPC's threads through EventLoop::Post) against the in-process kubelet emulator,
-  # and the DRA claim preparer (concurrent prepares and unprepares of shared claims).
+  # the retry worker, and the DRA claim preparer (concurrent prepares and unprepares of shared
+  # claims).
   # test/tsan.supp silences only what happens inside gRPC and the libraries under it (each entry
   # says why); TsanProbeTest proves it does not hide a race in our own ListAndWatch writes (it
   # passes only when TSan reports the race its build introduces).
@@ -93,8 +94,9 @@ if has_stage tsan; then
   bash scripts/build.sh build-tsan -DCMAKE_BUILD_TYPE=Debug -DTEE_SANITIZE=thread \
     -DTEE_BUILD_TESTS=ON -DTEE_BUILD_BENCH=OFF -- tee_common_tests tee_kubelet_tests \
     tee_observe_tests tee_health_tests tee_dra_tests tee_tsan_probe_tests
-  tsan_tests='MutexTest|EventLoopTest|SnapshotStoreTest|MetricsServerTest|DeviceWatcherTest'
-  tsan_tests+='|PluginDirWatcherTest|PluginEndpointTest|ServiceTest|ClaimPreparerTest|TsanProbeTest'
+  tsan_tests='MutexTest|EventLoopTest|RetryWorkerTest|SnapshotStoreTest|MetricsServerTest'
+  tsan_tests+='|DeviceWatcherTest|PluginDirWatcherTest|PluginEndpointTest|ServiceTest'
+  tsan_tests+='|ClaimPreparerTest|TsanProbeTest'
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
     run_ctest build-tsan -R "^($tsan_tests)\\."
 fi
