@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -254,6 +255,13 @@ absl::Status DraDaemon::BindMetrics() {
   absl::StatusOr<observe::ListenAddress> address =
       observe::ParseListenAddress(options_.metrics_address);
   if (!address.ok()) return address.status();  // ValidateOptions refused it already
+  if (!options_.pod_resources_socket.empty()) {
+    std::set<std::string> drivers;
+    for (const auto& driver : drivers_) drivers.insert(driver->name);
+    pod_resources_ =
+        std::make_unique<observe::PodResourcesReader>(observe::PodResourcesReader::Options{
+            .socket_path = options_.pod_resources_socket, .resources = {}, .drivers = drivers});
+  }
   TEE_ASSIGN_OR_RETURN(metrics_server_,
                        observe::MetricsServer::Bind(
                            *address, {.metrics = [this] { return RenderMetrics(); },
@@ -275,6 +283,13 @@ std::string DraDaemon::RenderMetrics() const {
          .counters = driver->server == nullptr ? nullptr : &driver->server->counters()});
   }
   WriteDraMetrics(text, views, slices_ == nullptr ? 0 : slices_->published());
+  if (pod_resources_ != nullptr) {
+    std::map<std::tuple<std::string, std::string, std::string>, uint64_t> epc_by_claim;
+    for (const auto& driver : drivers_) {
+      epc_by_claim.merge(driver->preparer->ConsumedByClaim(resources::kEpcCapacity));
+    }
+    WriteDraPodMetrics(text, pod_resources_->Read(), epc_by_claim);
+  }
   return text.Take();
 }
 

@@ -27,6 +27,7 @@
 #include "hw/cpuid_source.h"
 #include "hw/host_root.h"
 #include "observe/metrics_server.h"
+#include "observe/pod_resources.h"
 #include "resources/dra_devices.h"
 
 namespace teedp::app {
@@ -90,6 +91,7 @@ class DraDaemon {
   std::vector<resources::DraDriverDevices> devices_ ABSL_GUARDED_BY(devices_mutex_);
   std::vector<std::unique_ptr<Driver>> drivers_;  // fixed at start
   std::unique_ptr<dra::SliceKeeper> slices_;
+  std::unique_ptr<observe::PodResourcesReader> pod_resources_;  // null without the socket
   // Destroyed before the members above, which its handlers read (and stopped first in ~).
   std::unique_ptr<observe::MetricsServer> metrics_server_;
   UniqueFd signal_fd_;

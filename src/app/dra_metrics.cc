@@ -84,4 +84,36 @@ void WriteDraMetrics(observe::MetricsText& text, const std::vector<DraDriverMetr
   text.Sample({}, static_cast<double>(slice_publications));
 }
 
+void WriteDraPodMetrics(
+    observe::MetricsText& text, const observe::PodUnitsReport& report,
+    const std::map<std::tuple<std::string, std::string, std::string>, uint64_t>& epc_by_claim) {
+  using observe::MetricType;
+  auto labels = [](const observe::ContainerClaimDevice& d) -> observe::MetricLabels {
+    return {{"namespace", d.pod_namespace},
+            {"pod", d.pod},
+            {"container", d.container},
+            {"claim_namespace", d.claim_namespace},
+            {"claim", d.claim},
+            {"driver", d.driver},
+            {"device", d.device}};
+  };
+  text.Family("tee_dra_container_devices", MetricType::kGauge,
+              "1 for each device of this node's DRA drivers a container holds through a claim, "
+              "from the kubelet's PodResources API");
+  for (const observe::ContainerClaimDevice& device : report.claim_devices.devices) {
+    text.Sample(labels(device), 1);
+  }
+  text.Family("tee_dra_container_epc_bytes", MetricType::kGauge,
+              "EPC bytes a container's claim holds of a device");
+  for (const observe::ContainerClaimDevice& device : report.claim_devices.devices) {
+    auto bytes = epc_by_claim.find({device.claim_namespace, device.claim, device.device});
+    if (bytes == epc_by_claim.end()) continue;
+    text.Sample(labels(device), static_cast<double>(bytes->second));
+  }
+  text.Family("tee_dra_container_devices_series_dropped", MetricType::kGauge,
+              "Series left out of tee_dra_container_devices by its series limit");
+  text.Sample({}, static_cast<double>(report.claim_devices.dropped));
+  observe::WritePodResourcesQueryMetrics(text, report);
+}
+
 }  // namespace teedp::app

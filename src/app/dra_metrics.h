@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "dra/claim_counters.h"
+#include "observe/pod_resources.h"
 #include "observe/prometheus_text.h"
 #include "resources/dra_devices.h"
 
@@ -27,5 +29,13 @@ struct DraDriverMetricsView {
 
 void WriteDraMetrics(observe::MetricsText& text, const std::vector<DraDriverMetricsView>& drivers,
                      uint64_t slice_publications);
+
+// Per container, from the kubelet's PodResources (dynamic_resources): each DRA device a claim
+// gives it (tee_dra_container_devices) and, for EPC, the bytes that claim holds of the device
+// (tee_dra_container_epc_bytes, joined with the checkpoint by claim and device), with the query's
+// own families.
+void WriteDraPodMetrics(
+    observe::MetricsText& text, const observe::PodUnitsReport& report,
+    const std::map<std::tuple<std::string, std::string, std::string>, uint64_t>& epc_by_claim);
 
 }  // namespace teedp::app

@@ -20,9 +20,10 @@ absl::Status PluginDaemon::BindMetrics() {
   if (!options_.pod_resources_socket.empty()) {
     std::set<std::string> names;
     for (const Served& served : served_) names.insert(served.resource_name);
-    pod_resources_ =
-        std::make_unique<observe::PodResourcesReader>(observe::PodResourcesReader::Options{
-            .socket_path = options_.pod_resources_socket, .resources = std::move(names)});
+    pod_resources_ = std::make_unique<observe::PodResourcesReader>(
+        observe::PodResourcesReader::Options{.socket_path = options_.pod_resources_socket,
+                                             .resources = std::move(names),
+                                             .drivers = {}});
   }
   absl::StatusOr<std::unique_ptr<observe::MetricsServer>> server =
       observe::MetricsServer::Bind(*address, {.metrics = [this] { return RenderMetrics(); },

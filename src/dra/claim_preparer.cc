@@ -173,16 +173,25 @@ size_t ClaimPreparer::PreparedCount() const {
   return checkpoint_.size();
 }
 
-std::map<std::string, uint64_t> ClaimPreparer::ConsumedCapacity(std::string_view capacity) const {
-  std::map<std::string, uint64_t> consumed;
+std::map<std::tuple<std::string, std::string, std::string>, uint64_t>
+ClaimPreparer::ConsumedByClaim(std::string_view capacity) const {
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> consumed;
   MutexLock lock(&mu_);
   for (const auto& [uid, record] : checkpoint_) {
     for (const resources::PreparedDevice& device : record.devices) {
       auto quantity = device.consumed_capacity.find(std::string(capacity));
       if (quantity == device.consumed_capacity.end()) continue;
-      consumed[device.device] += kubeapi::QuantityToInteger(quantity->second).value_or(0);
+      consumed[{record.namespace_name, record.name, device.device}] +=
+          kubeapi::QuantityToInteger(quantity->second).value_or(0);
     }
   }
+  return consumed;
+}
+
+std::map<std::string, uint64_t> ClaimPreparer::ConsumedCapacity(std::string_view capacity) const {
+  std::map<std::string, uint64_t> consumed;
+  for (const auto& [claim, bytes] : ConsumedByClaim(capacity))
+    consumed[std::get<2>(claim)] += bytes;
   return consumed;
 }
 

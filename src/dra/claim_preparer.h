@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -64,6 +65,9 @@ class ClaimPreparer {
   // Per device, the sum of what the prepared claims consume of `capacity` (a quantity that does
   // not read as a whole number counts nothing).
   std::map<std::string, uint64_t> ConsumedCapacity(std::string_view capacity) const;
+  // The same per claim: by (namespace, name, device).
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> ConsumedByClaim(
+      std::string_view capacity) const;
 
  private:
   ClaimPreparer(Options options, ClaimReader read_claim, DeviceSource devices,

@@ -65,6 +65,37 @@ PodUnits CountPodUnits(const v1::ListPodResourcesResponse& response,
   return result;
 }
 
+ClaimDevices ListClaimDevices(const v1::ListPodResourcesResponse& response,
+                              const std::set<std::string>& drivers, size_t max_series) {
+  ClaimDevices result;
+  std::set<std::tuple<std::string_view, std::string_view, std::string_view, std::string_view,
+                      std::string_view, std::string_view, std::string_view>>
+      seen;
+  for (const v1::PodResources& pod : response.pod_resources()) {
+    for (const v1::ContainerResources& container : pod.containers()) {
+      for (const v1::DynamicResource& claim : container.dynamic_resources()) {
+        for (const v1::ClaimResource& device : claim.claim_resources()) {
+          if (!drivers.contains(device.driver_name())) continue;
+          // A device listed twice for one claim (two requests) is one series.
+          if (!seen.emplace(pod.namespace_(), pod.name(), container.name(), claim.claim_namespace(),
+                            claim.claim_name(), device.driver_name(), device.device_name())
+                   .second) {
+            continue;
+          }
+          if (result.devices.size() == max_series) {
+            ++result.dropped;
+            continue;
+          }
+          result.devices.push_back({pod.namespace_(), pod.name(), container.name(),
+                                    claim.claim_namespace(), claim.claim_name(),
+                                    device.driver_name(), device.device_name()});
+        }
+      }
+    }
+  }
+  return result;
+}
+
 PodResourcesReader::PodResourcesReader(Options options) : options_(std::move(options)) {}
 
 absl::StatusOr<v1::ListPodResourcesResponse> PodResourcesReader::Query() const {
@@ -108,6 +139,7 @@ PodUnitsReport PodResourcesReader::Read() {
   report_.ok = true;
   report_.error.clear();
   report_.units = CountPodUnits(*response, options_.resources, options_.max_series);
+  report_.claim_devices = ListClaimDevices(*response, options_.drivers, options_.max_series);
   return report_;
 }
 
@@ -126,6 +158,10 @@ void WritePodUnitMetrics(MetricsText& text, const PodUnitsReport& report) {
               "Series (container and resource) left out of tee_device_plugin_pod_units by its "
               "series limit");
   text.Sample({}, static_cast<double>(report.units.dropped));
+  WritePodResourcesQueryMetrics(text, report);
+}
+
+void WritePodResourcesQueryMetrics(MetricsText& text, const PodUnitsReport& report) {
   text.Family("tee_device_plugin_pod_resources_up", MetricType::kGauge,
               "1 when the last PodResources query answered, else 0");
   text.Sample({}, report.ok ? 1 : 0);

@@ -43,11 +43,34 @@ struct PodUnits {
 PodUnits CountPodUnits(const v1::ListPodResourcesResponse& response,
                        const std::set<std::string>& resources, size_t max_series);
 
+// One device of a DRA claim a container holds.
+struct ContainerClaimDevice {
+  std::string pod_namespace;
+  std::string pod;
+  std::string container;
+  std::string claim_namespace;
+  std::string claim;
+  std::string driver;
+  std::string device;
+  friend bool operator==(const ContainerClaimDevice&, const ContainerClaimDevice&) = default;
+};
+
+// The DRA devices of `drivers` each container holds (kubelet 1.34+ lists them in
+// dynamic_resources), one entry per container, claim and device, at most `max_series` of them in
+// the kubelet's order; `dropped` counts the rest.
+struct ClaimDevices {
+  std::vector<ContainerClaimDevice> devices;
+  uint64_t dropped = 0;
+};
+ClaimDevices ListClaimDevices(const v1::ListPodResourcesResponse& response,
+                              const std::set<std::string>& drivers, size_t max_series);
+
 // What a scrape reports.
 struct PodUnitsReport {
-  bool ok = false;    // the latest query answered
-  std::string error;  // why it did not ("" when ok)
-  PodUnits units;     // from the latest query that answered
+  bool ok = false;             // the latest query answered
+  std::string error;           // why it did not ("" when ok)
+  PodUnits units;              // from the latest query that answered
+  ClaimDevices claim_devices;  // the same, for DRA drivers
   uint64_t queries = 0;
   uint64_t failures = 0;
 };
@@ -57,6 +80,7 @@ class PodResourcesReader {
   struct Options {
     std::string socket_path;
     std::set<std::string> resources;  // our resource names
+    std::set<std::string> drivers;    // our DRA drivers
     std::chrono::milliseconds deadline{1000};
     std::chrono::milliseconds cache_for{5000};
     size_t max_series = 1000;
@@ -77,8 +101,10 @@ class PodResourcesReader {
   std::chrono::steady_clock::time_point refreshed_ ABSL_GUARDED_BY(mutex_);
 };
 
-// The per-pod families: tee_device_plugin_pod_units, _pod_resources_up,
-// _pod_resources_queries_total, _pod_resources_query_failures_total, _pod_units_series_dropped.
+// The per-pod families: tee_device_plugin_pod_units, _pod_units_series_dropped, and the query's.
 void WritePodUnitMetrics(MetricsText& text, const PodUnitsReport& report);
+// The query's families: tee_device_plugin_pod_resources_up, _pod_resources_queries_total,
+// _pod_resources_query_failures_total.
+void WritePodResourcesQueryMetrics(MetricsText& text, const PodUnitsReport& report);
 
 }  // namespace teedp::observe

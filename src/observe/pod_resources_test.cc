@@ -124,9 +124,47 @@ TEST(PodResourcesTest, TheSeriesLimitCountsSeriesNotIds) {
   EXPECT_EQ(units.dropped, 2u);
 }
 
+void AddClaimDevice(v1::ContainerResources& container, const std::string& claim,
+                    const std::string& driver, const std::string& device) {
+  v1::DynamicResource* dynamic = container.add_dynamic_resources();
+  dynamic->set_claim_namespace("team-a");
+  dynamic->set_claim_name(claim);
+  v1::ClaimResource* resource = dynamic->add_claim_resources();
+  resource->set_driver_name(driver);
+  resource->set_pool_name("node-a");
+  resource->set_device_name(device);
+  resource->add_cdi_devices()->set_name(driver + "/claim=x");
+}
+
+// The kubelet lists a DRA claim's devices per container; only our drivers' count, a device the
+// claim lists twice (two requests) is one series, and the limit holds.
+TEST(PodResourcesTest, ListsEachContainersDevicesOfOurDriversOncePerClaim) {
+  v1::ListPodResourcesResponse response;
+  v1::PodResources* pod = response.add_pod_resources();
+  pod->set_namespace_("team-a");
+  pod->set_name("enclave");
+  v1::ContainerResources* app = pod->add_containers();
+  app->set_name("app");
+  AddClaimDevice(*app, "epc-claim", "sgx.tee.dev", "epc-numa-1");
+  AddClaimDevice(*app, "epc-claim", "sgx.tee.dev", "epc-numa-1");
+  AddClaimDevice(*app, "gpu-claim", "gpu.example.com", "gpu-0");
+  AddClaimDevice(*app, "quote", "guest.tee.dev", "tdx-guest");
+  const ClaimDevices all = ListClaimDevices(response, {"sgx.tee.dev", "guest.tee.dev"}, 10);
+  EXPECT_THAT(all.devices,
+              ElementsAre(ContainerClaimDevice{"team-a", "enclave", "app", "team-a", "epc-claim",
+                                               "sgx.tee.dev", "epc-numa-1"},
+                          ContainerClaimDevice{"team-a", "enclave", "app", "team-a", "quote",
+                                               "guest.tee.dev", "tdx-guest"}));
+  EXPECT_EQ(all.dropped, 0u);
+  const ClaimDevices limited = ListClaimDevices(response, {"sgx.tee.dev", "guest.tee.dev"}, 1);
+  EXPECT_EQ(limited.devices.size(), 1u);
+  EXPECT_EQ(limited.dropped, 1u);
+}
+
 TEST(PodResourcesTest, AFailedQueryIsReportedAndCachedNotAFailedScrape) {
   PodResourcesReader reader({.socket_path = "/nonexistent/pod-resources.sock",
                              .resources = {"r/x"},
+                             .drivers = {},
                              .deadline = std::chrono::milliseconds(200),
                              .cache_for = std::chrono::seconds(60)});
   PodUnitsReport first = reader.Read();
