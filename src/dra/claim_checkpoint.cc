@@ -56,6 +56,12 @@ absl::StatusOr<resources::PreparedDevice> ParseDevice(const Json& device, std::s
     if (!value.ok()) return value.status();
     *field = *std::move(value);
   }
+  // Optional: devices not shared between allocations have none (nor checkpoints from before it).
+  if (auto share = device.find("shareID"); share != device.end()) {
+    if (!share->is_string())
+      return Bad(absl::StrCat(std::string(path), ".shareID"), "is not a string");
+    out.share_id = share->get<std::string>();
+  }
   // Optional: claims without consumable capacity have none.
   if (auto consumed = device.find("consumedCapacity"); consumed != device.end()) {
     const std::string where = absl::StrCat(std::string(path), ".consumedCapacity");
@@ -105,6 +111,7 @@ std::string SerializeCheckpoint(const Checkpoint& checkpoint) {
                     {"pool", device.pool},
                     {"device", device.device},
                     {"cdiDeviceId", device.cdi_device_id}};
+      if (!device.share_id.empty()) entry["shareID"] = device.share_id;
       if (!device.consumed_capacity.empty()) entry["consumedCapacity"] = device.consumed_capacity;
       devices.push_back(std::move(entry));
     }

@@ -19,11 +19,13 @@ Checkpoint TwoClaims() {
                    .pool = "node-a",
                    .device = "epc-numa-1",
                    .cdi_device_id = "sgx.tee.dev/claim=0b7e6a52-epc-numa-1-5d1c",
+                   .share_id = "5d1c1f4e-8b0a-4c4e-9a51-6b2a0e7c9d13",
                    .consumed_capacity = {{"epc", "64Mi"}}},
                   {.request_names = {"a", "b"},
                    .pool = "node-a",
                    .device = "enclave",
                    .cdi_device_id = "sgx.tee.dev/claim=0b7e6a52-enclave",
+                   .share_id = "",
                    .consumed_capacity = {}}}};
   checkpoint["9e0f2a11-7c3d-4b5e-8f60-1a2b3c4d5e6f"] = {
       .namespace_name = "vm",

@@ -70,6 +70,7 @@ absl::StatusOr<PreparedClaim> PrepareClaimDevices(const ClaimRef& claim,
                                 .pool = result.pool,
                                 .device = result.device,
                                 .cdi_device_id = cdi_id,
+                                .share_id = result.share_id,
                                 .consumed_capacity = result.consumed_capacity});
     cdi_devices.emplace_back(std::move(cdi_name), device->edits);
   }

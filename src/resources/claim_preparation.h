@@ -30,6 +30,9 @@ struct PreparedDevice {
   std::string pool;
   std::string device;
   std::string cdi_device_id;  // "<driver>/claim=<name>"
+  // The allocation's shareID ("" for a device not shared between allocations): the kubelet keeps
+  // it with the device and names it in PodResources, where it tells two claims of one device apart.
+  std::string share_id;
   // What the allocation takes of the device's capacities, as quantities ("64Mi"); kept for the
   // per-device accounting in /metrics.
   std::map<std::string, std::string> consumed_capacity;

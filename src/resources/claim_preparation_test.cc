@@ -44,6 +44,7 @@ TEST(PrepareClaimDevicesTest, EachAllocatedDeviceBecomesACdiDeviceNamedByClaimDe
                                          .pool = "node-a",
                                          .device = "epc-numa-1",
                                          .cdi_device_id = "sgx.tee.dev/claim=" + cdi_name,
+                                         .share_id = kShareA,
                                          .consumed_capacity = {{"epc", "64Mi"}}}));
   EXPECT_EQ(prepared->cdi_spec_file, std::string("sgx.tee.dev-claim-") + kUid + ".json");
   EXPECT_EQ(nlohmann::json::parse(prepared->cdi_spec)["kind"], "sgx.tee.dev/claim");
