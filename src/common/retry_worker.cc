@@ -5,8 +5,11 @@
 
 namespace teedp {
 
-RetryWorker::RetryWorker(std::function<bool()> attempt, Backoff backoff)
-    : attempt_(std::move(attempt)), backoff_(backoff), thread_([this] { Work(); }) {}
+RetryWorker::RetryWorker(std::function<bool()> attempt, Backoff backoff, absl::Duration recheck)
+    : attempt_(std::move(attempt)),
+      backoff_(backoff),
+      recheck_(recheck),
+      thread_([this] { Work(); }) {}
 
 RetryWorker::~RetryWorker() {
   {
@@ -30,8 +33,13 @@ void RetryWorker::Work() {
   absl::Duration backoff = backoff_.first;
   MutexLock lock(&mutex_);
   while (true) {
-    // Sleeps until asked; waits with a deadline only while a failed attempt awaits its retry.
-    mutex_.Await([this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return requested_ || stopping_; });
+    // Sleeps until asked, or until the recheck is due; a failed attempt awaits its retry below.
+    const auto asked = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return requested_ || stopping_; };
+    if (recheck_ == absl::InfiniteDuration()) {
+      mutex_.Await(asked);  // a wait_for of "infinite" nanoseconds would overflow
+    } else if (!mutex_.AwaitWithTimeout(asked, recheck_)) {
+      requested_ = true;
+    }
     if (stopping_) return;
     requested_ = false;
     mutex_.Unlock();

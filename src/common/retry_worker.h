@@ -1,7 +1,8 @@
 // Provides RetryWorker: runs an attempt on its own thread whenever asked, and again after a
 // backoff (doubling up to a ceiling) for as long as it fails, so a caller on an event loop or a
 // gRPC thread never waits on a slow API server. Requests that arrive during an attempt fold into
-// one more attempt after it.
+// one more attempt after it. Optionally it also attempts again a while after a success when
+// nobody asked, for state that others may change behind the caller's back.
 // Thread safety: Request(), successes() and the destructor from any thread; the attempt runs only
 // on the worker's thread, one at a time.
 #pragma once
@@ -26,7 +27,10 @@ class RetryWorker {
  public:
   using Backoff = RetryBackoff;
   // Starts the thread, which makes a first attempt at once. `attempt` returns true on success.
-  explicit RetryWorker(std::function<bool()> attempt, Backoff backoff = {});
+  // After a success, another attempt follows `recheck` later when no request came first (never,
+  // by default).
+  explicit RetryWorker(std::function<bool()> attempt, Backoff backoff = {},
+                       absl::Duration recheck = absl::InfiniteDuration());
   // Waits for an attempt in progress to end, then stops; no attempt starts after.
   ~RetryWorker();
   RetryWorker(const RetryWorker&) = delete;
@@ -42,6 +46,7 @@ class RetryWorker {
 
   const std::function<bool()> attempt_;
   const Backoff backoff_;
+  const absl::Duration recheck_;
   mutable Mutex mutex_;
   bool requested_ ABSL_GUARDED_BY(mutex_) = true;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;

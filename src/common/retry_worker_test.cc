@@ -61,6 +61,22 @@ TEST(RetryWorkerTest, ARequestCutsAPendingBackoffShort) {
   EXPECT_TRUE(Eventually([&] { return worker.successes() == 1; }));
 }
 
+TEST(RetryWorkerTest, ChecksAgainAfterASuccessOnlyWhenARecheckIsSet) {
+  Attempts rechecked(0);
+  RetryWorker worker([&] { return rechecked.Make(); }, kHourLong, absl::Milliseconds(1));
+  ASSERT_TRUE(rechecked.WaitForMade(3));  // no Request(): the recheck alone
+  EXPECT_TRUE(Eventually([&] { return worker.successes() >= 3; }));
+
+  Attempts once(0);
+  {
+    RetryWorker plain([&] { return once.Make(); }, kHourLong);
+    ASSERT_TRUE(once.WaitForMade(1));
+    // Stopped while it sleeps with no request: an hour-long recheck would time the test out too.
+    RetryWorker hour([] { return true; }, kHourLong, absl::Hours(1));
+  }
+  EXPECT_EQ(once.Made(), 1);
+}
+
 TEST(RetryWorkerTest, StopsDuringABackoffWithoutWaitingItOut) {
   Attempts attempts(1000);
   {

@@ -17,11 +17,13 @@ SliceSink ApiSliceSink(const kubeapi::ApiServerClient* client, std::string node_
       [publisher](const resources::DraDriverDevices& driver) { return publisher->Publish(driver); };
 }
 
-SliceKeeper::SliceKeeper(SliceSink sink, std::vector<std::string> drivers, DriversSource devices)
+SliceKeeper::SliceKeeper(SliceSink sink, std::vector<std::string> drivers, DriversSource devices,
+                         absl::Duration recheck)
     : drivers_(std::move(drivers)),
       devices_(std::move(devices)),
       sink_(std::move(sink)),
-      worker_(std::make_unique<RetryWorker>([this] { return PublishOnce(); })) {}
+      worker_(std::make_unique<RetryWorker>([this] { return PublishOnce(); },
+                                            RetryWorker::Backoff{}, recheck)) {}
 
 SliceKeeper::~SliceKeeper() { worker_.reset(); }
 

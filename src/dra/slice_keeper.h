@@ -1,8 +1,12 @@
 // Provides SliceKeeper: keeps this node's ResourceSlices of the served DRA drivers equal to their
 // devices now, from its own thread (RetryWorker), so neither the daemon's loop nor the kubelet's
-// gRPC calls wait on the API server. It publishes at start, after every hardware change and after
-// every registration with the kubelet (which deletes a driver's slices when it registers), retries
-// failures with backoff, and deletes the slices on clean shutdown.
+// gRPC calls wait on the API server. It publishes at start, after every hardware change, after
+// every registration with the kubelet, and checks again every kSliceRecheck; retries failures with
+// backoff, and deletes the slices on clean shutdown.
+// The kubelet (1.37) deletes the node's slices of every driver when it starts, and a driver's
+// slices 30 s after its last plugin left; it never does so on registration. A starting kubelet
+// retries that deletion with backoff while the API server is away, so it can land after the
+// publication that followed the driver's registration: only the recheck then brings them back.
 // Thread safety: Request() and published() from any thread; Withdraw() once, from one thread.
 #pragma once
 
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "common/log_on_change.h"
 #include "common/retry_worker.h"
 #include "dra/slice_publisher.h"
@@ -27,14 +32,19 @@ using DriversSource = std::function<std::vector<resources::DraDriverDevices>()>;
 // makes one driver's slices of this node equal to the devices given (none: deleted).
 using SliceSink = std::function<absl::Status(const resources::DraDriverDevices&)>;
 
+// How long the slices may stay deleted behind the keeper's back: a check lists them (one GET per
+// driver, from the API server's cache) and writes only what differs.
+inline constexpr absl::Duration kSliceRecheck = absl::Seconds(60);
+
 // A SlicePublisher on `client` (which must outlive the sink) for node `node_name`.
 SliceSink ApiSliceSink(const kubeapi::ApiServerClient* client, std::string node_name);
 
 class SliceKeeper {
  public:
   // `drivers` are the drivers served: one that `devices` leaves out has its slices deleted.
-  // Starts publishing at once.
-  SliceKeeper(SliceSink sink, std::vector<std::string> drivers, DriversSource devices);
+  // Starts publishing at once, and publishes again `recheck` after the last success.
+  SliceKeeper(SliceSink sink, std::vector<std::string> drivers, DriversSource devices,
+              absl::Duration recheck = kSliceRecheck);
   ~SliceKeeper();
   SliceKeeper(const SliceKeeper&) = delete;
   SliceKeeper& operator=(const SliceKeeper&) = delete;

@@ -149,7 +149,8 @@ TEST_F(DraServeTest, RepublishesAfterEveryRegistrationAndPreparesClaimsIntoCdiSp
   auto node = StartNode();
   ASSERT_TRUE(Eventually([&] { return !Requests(api_, "POST", kSlices).empty(); }, kWait))
       << node->Log();
-  // The kubelet deletes a driver's slices when it registers it: the driver publishes again.
+  // The driver publishes after every registration (a real kubelet deletes the node's slices when
+  // it starts, not on registration); this test API server lists none, so each publication posts.
   const size_t before = Requests(api_, "POST", kSlices).size();
   Register(*node);
   ASSERT_TRUE(Eventually([&] { return Requests(api_, "POST", kSlices).size() > before; }, kWait))
