@@ -13,6 +13,7 @@ import (
 // hostState is what the stage changed on the host, to be put back by restore.
 type hostState struct {
 	created []string          // files and directories the stage made, removed in reverse order
+	globs   []string          // files the plugin makes, by pattern (in directories that were there)
 	emptied []string          // directories that were there but empty, emptied again
 	sysctls map[string]string // the kubelet and the CNI bridge change these
 }
@@ -73,6 +74,8 @@ func prepareHost() (*hostState, error) {
 		if _, err := os.Stat(dir); err == nil {
 			if dir == CDIDir {
 				h.created = append(h.created, filepath.Join(CDIDir, "tee.dev-resource.json")) // the plugin's spec
+				// The DRA drivers' per-claim specs, left when a scenario stopped before unprepare.
+				h.globs = append(h.globs, filepath.Join(CDIDir, "*.tee.dev-claim-*.json"))
 			}
 			continue
 		}
@@ -91,6 +94,13 @@ func (h *hostState) restore() {
 		_ = os.RemoveAll(h.created[i])
 	}
 	h.created = nil
+	for _, pattern := range h.globs {
+		names, _ := filepath.Glob(pattern)
+		for _, name := range names {
+			_ = os.Remove(name)
+		}
+	}
+	h.globs = nil
 	for _, dir := range h.emptied {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
