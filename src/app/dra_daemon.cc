@@ -222,7 +222,8 @@ void DraDaemon::OnRegistration(Driver* driver, bool registered, const std::strin
     return;
   }
   spdlog::info("registered DRA driver {} with the kubelet", driver->name);
-  // The kubelet deletes a driver's ResourceSlices when it registers the driver.
+  // A registration follows a kubelet start, which deleted the node's ResourceSlices (kubelet
+  // 1.37 does so at start, and 30 s after a driver's last plugin left; never on registration).
   slices_->Request();
 }
 

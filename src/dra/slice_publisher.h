@@ -1,8 +1,8 @@
 // Provides SlicePublisher: keeps one DRA driver's ResourceSlices for this node on the API server
 // equal to its devices. Each Publish lists the driver's slices of the node (the kubelet deletes
-// them whenever the driver registers, so nothing is assumed from earlier calls), then creates,
-// updates and deletes what ReconcileSlices says. Withdraw deletes them all (clean shutdown).
-// Thread safety: call from one thread at a time.
+// them when it starts and 30 s after the driver left, so nothing is assumed from earlier calls),
+// then creates, updates and deletes what ReconcileSlices says. Withdraw deletes them all (clean
+// shutdown). Thread safety: call from one thread at a time.
 #pragma once
 
 #include <string>
