@@ -222,7 +222,7 @@ void DraDaemon::OnRegistration(Driver* driver, bool registered, const std::strin
     return;
   }
   spdlog::info("registered DRA driver {} with the kubelet", driver->name);
-  // A registration follows a kubelet start, which deleted the node's ResourceSlices (kubelet
+  // A registration may follow a kubelet start, which deleted the node's ResourceSlices (kubelet
   // 1.37 does so at start, and 30 s after a driver's last plugin left; never on registration).
   slices_->Request();
 }
