@@ -123,7 +123,9 @@ func publishes(names ...string) func([]resourceapi.ResourceSlice) bool {
 var sgxDevices = []string{"enclave", "epc-numa-0", "epc-numa-1", "provision"}
 
 // claimPod applies a pod of the test image whose container uses one claim made from the template
-// (a ResourceClaimTemplate in namespace default, applied with it when its spec is given).
+// (a ResourceClaimTemplate in namespace default, applied with it when its spec is given). Both
+// carry the label deleteDraPods deletes by; the templates' names are not the examples' (which
+// TestDryRunServer applies as a dry run: a template's spec cannot change).
 func claimPod(t *testing.T, name, template, templateSpec string) {
 	t.Helper()
 	manifest := fmt.Sprintf(`apiVersion: v1
@@ -151,6 +153,7 @@ kind: ResourceClaimTemplate
 metadata:
   name: %s
   namespace: default
+  labels: {e2e.tee.dev/dra: "true"}
 spec:
   spec:
     devices:
@@ -227,11 +230,12 @@ func waitUnschedulable(t *testing.T, pod, text string) string {
 	return event.Message
 }
 
-// deleteDraPods deletes the pods of the DRA scenarios and waits until they are gone: the kubelet
-// has unprepared their claims by then.
+// deleteDraPods deletes the pods of the DRA scenarios and their claim templates, and waits until
+// the pods are gone: the kubelet has unprepared their claims by then.
 func deleteDraPods(t *testing.T) {
 	t.Helper()
-	kubectl(t, "delete", "pod", "-l", "e2e.tee.dev/dra=true", "--wait=true", "--grace-period=1")
+	kubectl(t, "delete", "pod,resourceclaimtemplate", "-l", "e2e.tee.dev/dra=true", "--wait=true",
+		"--grace-period=1")
 }
 
 // draMetric is one sample of the plugin's /metrics (the series' labels as written, "" for none).
@@ -485,8 +489,8 @@ func TestDraEpcCapacity(t *testing.T) {
 	defer deleteDraPods(t)
 	deploy(t, "dra")
 	waitSlices(t, sgxDriver, "the simulated node's SGX devices", publishes(sgxDevices...))
-	claimPod(t, "dra-epc-a", "epc-3gi", epcRequest("3Gi", ""))
-	claimPod(t, "dra-epc-b", "epc-3gi", "")
+	claimPod(t, "dra-epc-a", "e2e-epc-3gi", epcRequest("3Gi", ""))
+	claimPod(t, "dra-epc-b", "e2e-epc-3gi", "")
 	held := map[string]string{} // device -> pod
 	for _, name := range []string{"dra-epc-a", "dra-epc-b"} {
 		pod := waitPod(t, "default", name, name+" Running", running)
@@ -500,7 +504,7 @@ func TestDraEpcCapacity(t *testing.T) {
 		}
 		held[result.Device] = name
 	}
-	claimPod(t, "dra-epc-c", "epc-3gi", "")
+	claimPod(t, "dra-epc-c", "e2e-epc-3gi", "")
 	message := waitUnschedulable(t, "dra-epc-c", "cannot allocate all claims")
 	t.Logf("dra-epc-c: %s", message)
 	kubectl(t, "delete", "pod", "dra-epc-a", "--wait=true", "--grace-period=1")
@@ -509,7 +513,7 @@ func TestDraEpcCapacity(t *testing.T) {
 		t.Errorf("dra-epc-c got %s, want the device dra-epc-a left (%v)", got, held)
 	}
 
-	claimPod(t, "dra-epc-5gi", "epc-5gi", epcRequest("5Gi", ""))
+	claimPod(t, "dra-epc-5gi", "e2e-epc-5gi", epcRequest("5Gi", ""))
 	t.Logf("dra-epc-5gi: %s", waitUnschedulable(t, "dra-epc-5gi", "cannot allocate all claims"))
 }
 
@@ -522,7 +526,7 @@ func TestDraCDI(t *testing.T) {
 	defer deleteDraPods(t)
 	deploy(t, "dra")
 	waitSlices(t, sgxDriver, "the simulated node's SGX devices", publishes(sgxDevices...))
-	claimPod(t, "dra-cdi", "epc-64mi", epcRequest("64Mi", ""))
+	claimPod(t, "dra-cdi", "e2e-epc-64mi", epcRequest("64Mi", ""))
 	pod := waitPod(t, "default", "dra-cdi", "dra-cdi Running", running)
 	checkSgxContainer(t, pod.Name)
 	claim := podClaim(t, pod)
@@ -607,9 +611,9 @@ func TestDraSelectors(t *testing.T) {
 	defer deleteDraPods(t)
 	deploy(t, "dra")
 	waitSlices(t, sgxDriver, "the simulated node's SGX devices", publishes(sgxDevices...))
-	claimPod(t, "dra-no-sgx2", "epc-without-sgx2", epcRequest("64Mi", `!device.attributes["sgx.tee.dev"].sgx2`))
+	claimPod(t, "dra-no-sgx2", "e2e-epc-without-sgx2", epcRequest("64Mi", `!device.attributes["sgx.tee.dev"].sgx2`))
 	t.Logf("dra-no-sgx2: %s", waitUnschedulable(t, "dra-no-sgx2", "cannot allocate all claims"))
-	claimPod(t, "dra-sgx2", "sgx2-epc", "deviceClassName: sgx2-epc.sgx.tee.dev\ncapacity:\n  requests:\n    epc: 64Mi\n")
+	claimPod(t, "dra-sgx2", "e2e-sgx2-epc", "deviceClassName: sgx2-epc.sgx.tee.dev\ncapacity:\n  requests:\n    epc: 64Mi\n")
 	pod := waitPod(t, "default", "dra-sgx2", "dra-sgx2 Running", running)
 	if got := allocated(podClaim(t, pod)); !strings.HasPrefix(got.Device, "epc-numa-") {
 		t.Errorf("dra-sgx2 got %+v, want an EPC device", got)
@@ -620,13 +624,13 @@ func TestDraSelectors(t *testing.T) {
 	waitSlices(t, sgxDriver, "no SGX devices on the TDX guest", publishes())
 	guest := waitSlices(t, guestDriver, "the TDX guest's device", publishes("tdx-guest"))
 	checkAttributes(t, "tdx-guest", devicesOf(guest)["tdx-guest"], map[string]any{"tee": "tdx"})
-	claimPod(t, "dra-tdx", "tdx-guest", "deviceClassName: tdx-guest.tee.dev\n")
+	claimPod(t, "dra-tdx", "e2e-tdx-guest", "deviceClassName: tdx-guest.tee.dev\n")
 	pod = waitPod(t, "default", "dra-tdx", "dra-tdx Running", running)
 	out := execIn(t, "default", pod.Name, "test -c /dev/tdx_guest && echo tdx; test -e /dev/sgx_enclave && echo sgx; true")
 	if out != "tdx\n" {
 		t.Errorf("the TDX guest claim's pod has %q, want /dev/tdx_guest alone", out)
 	}
-	claimPod(t, "dra-epc-on-tdx", "epc-64mi", epcRequest("64Mi", ""))
+	claimPod(t, "dra-epc-on-tdx", "e2e-epc-64mi", epcRequest("64Mi", ""))
 	t.Logf("dra-epc-on-tdx: %s", waitUnschedulable(t, "dra-epc-on-tdx", "cannot allocate all claims"))
 }
 
@@ -640,7 +644,7 @@ func TestDraPluginRestart(t *testing.T) {
 	defer deleteDraPods(t)
 	deploy(t, "dra")
 	waitSlices(t, sgxDriver, "the simulated node's SGX devices", publishes(sgxDevices...))
-	claimPod(t, "dra-restart", "epc-64mi", epcRequest("64Mi", ""))
+	claimPod(t, "dra-restart", "e2e-epc-64mi", epcRequest("64Mi", ""))
 	pod := waitPod(t, "default", "dra-restart", "dra-restart Running", running)
 	claim := podClaim(t, pod)
 	specs := filepath.Join(cluster.CDIDir, sgxDriver+"-claim-*.json")
@@ -703,7 +707,7 @@ func TestDraClaimUnreadable(t *testing.T) {
 			kubectl(t, "apply", "-k", filepath.Join(repo, "e2e", "deploy", "dra"))
 		}
 	}()
-	claimPod(t, "dra-unreadable", "epc-64mi", epcRequest("64Mi", ""))
+	claimPod(t, "dra-unreadable", "e2e-epc-64mi", epcRequest("64Mi", ""))
 	event := waitObject(t, "the kubelet's FailedPrepareDynamicResources event", &corev1.Event{}, "default",
 		fields.Set{"reason": "FailedPrepareDynamicResources", "involvedObject.name": "dra-unreadable"}.AsSelector(),
 		func(runtime.Object) bool { return true }, func() string { return "no such event" }).(*corev1.Event)
