@@ -95,7 +95,7 @@ TEST(PlanDraDevicesTest, EpcDevicesCarryTheSgxNodesAndAesmd) {
 
 // DeviceClasses (deploy/components/dra) select by it: the devices share every other attribute.
 TEST(PlanDraDevicesTest, EachSgxDeviceSaysWhichTypeItIs) {
-  const std::vector<DraDevice>& devices = PlanDraDevices(TwoNodeSgx2Host())[0].devices;
+  const std::vector<DraDevice> devices = PlanDraDevices(TwoNodeSgx2Host())[0].devices;
   std::vector<std::string> types;
   for (const DraDevice& device : devices) {
     types.push_back(std::get<std::string>(device.attributes.at("type")));
