@@ -91,16 +91,20 @@ std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> ClaimPrepare
     const std::vector<resources::ClaimRef>& claims) {
   std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> answers(
       claims.size(), absl::UnknownError("not prepared"));
-  // Read and planned outside the lock: the API server may be slow.
+  // Read and planned outside the lock (the API server may be slow), each claim the checkpoint
+  // lacks; again one that was in the checkpoint then but was unprepared before the lock is held.
   std::vector<std::optional<absl::StatusOr<resources::PreparedClaim>>> planned(claims.size());
-  for (size_t i = 0; i < claims.size(); ++i) {
-    {
-      MutexLock lock(&mu_);
-      if (checkpoint_.contains(claims[i].uid)) continue;
-    }
-    planned[i] = ReadAndPlan(claims[i]);
-  }
   MutexLock lock(&mu_);
+  while (true) {
+    std::vector<size_t> unplanned;
+    for (size_t i = 0; i < claims.size(); ++i) {
+      if (!planned[i].has_value() && !checkpoint_.contains(claims[i].uid)) unplanned.push_back(i);
+    }
+    if (unplanned.empty()) break;  // each pass plans at least one more claim: this ends
+    mu_.Unlock();
+    for (size_t i : unplanned) planned[i] = ReadAndPlan(claims[i]);
+    mu_.Lock();
+  }
   // Written one by one, recorded together: one checkpoint write for the whole request.
   std::vector<size_t> added;
   for (size_t i = 0; i < claims.size(); ++i) {
