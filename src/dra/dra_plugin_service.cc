@@ -65,6 +65,8 @@ grpc::Status PrepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
       device->set_pool_name(one.pool);
       device->set_device_name(one.device);
       device->add_cdi_device_ids(one.cdi_device_id);
+      // The kubelet keeps it only from this answer (it reports it in PodResources).
+      if (!one.share_id.empty()) device->set_share_id(one.share_id);
     }
   }
   return grpc::Status::OK;

@@ -165,6 +165,7 @@ TEST_F(DraServeTest, RepublishesAfterEveryRegistrationAndPreparesClaimsIntoCdiSp
   ASSERT_EQ(answer.devices_size(), 1);
   EXPECT_EQ(answer.devices(0).pool_name(), kNode);
   EXPECT_EQ(answer.devices(0).device_name(), "epc-numa-1");
+  EXPECT_EQ(answer.devices(0).share_id(), kShare);
   ASSERT_EQ(answer.devices(0).cdi_device_ids_size(), 1);
   EXPECT_EQ(answer.devices(0).cdi_device_ids(0),
             absl::StrCat("sgx.tee.dev/claim=", kUid, "-epc-numa-1-", kShare));
