@@ -552,17 +552,14 @@ func TestDraCDI(t *testing.T) {
 	if got := draMetric(t, "tee_dra_prepared_claims", `driver="`+sgxDriver+`"`); got != 1 {
 		t.Errorf("tee_dra_prepared_claims = %v with one pod's claim prepared", got)
 	}
-	// The kubelet's PodResources names the device as the plugin's prepare answer did. Its shareID
-	// (what tells apart two claims sharing one EPC device) the kubelet takes from that answer's
-	// Device.share_id alone, which the plugin's DRA service does not fill in yet: absent, it is
-	// logged; present, it must be the allocation's.
+	// The kubelet's PodResources names the device as the plugin's prepare answer did, with its
+	// shareID (what tells apart two claims sharing one EPC device), which the kubelet takes from
+	// that answer alone.
 	got := dynamicResources(t, pod.Name, "main")
 	want := fmt.Sprintf("claim default/%s: %s/%s/%s cdi [%s]", claim.Name, sgxDriver, cluster.NodeName,
 		result.Device, cdiName)
-	if len(got) != 1 || got[0].text != want || (got[0].share != "" && got[0].share != string(*result.ShareID)) {
+	if len(got) != 1 || got[0].text != want || got[0].share != string(*result.ShareID) {
 		t.Errorf("PodResources lists %+v for dra-cdi, want %q with share %s", got, want, *result.ShareID)
-	} else if got[0].share == "" {
-		t.Logf("PodResources lists no shareID for the claim's device (the prepare answer carried none)")
 	}
 }
 
