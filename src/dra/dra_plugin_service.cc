@@ -3,12 +3,19 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
 
 namespace teedp::dra {
 namespace {
 
-resources::ClaimRef RefOf(const drapb::Claim& claim) {
-  return {claim.namespace_(), claim.name(), claim.uid()};
+std::vector<resources::ClaimRef> RefsOf(
+    const google::protobuf::RepeatedPtrField<drapb::Claim>& claims) {
+  std::vector<resources::ClaimRef> refs;
+  refs.reserve(claims.size());
+  for (const drapb::Claim& claim : claims) {
+    refs.push_back({claim.namespace_(), claim.name(), claim.uid()});
+  }
+  return refs;
 }
 
 // The kubelet keys answers by uid: a claim without one cannot be answered.
@@ -22,18 +29,28 @@ grpc::Status CheckUids(const google::protobuf::RepeatedPtrField<drapb::Claim>& c
   return grpc::Status::OK;
 }
 
-// Records the call's duration when it ends, whichever way it returns.
+// Records the call's duration when it ends, whichever way it returns, and logs it: one line per
+// kubelet call, so a slow prepare (an API server far away, a slow disk) shows in the log.
 class CallTimer {
  public:
-  CallTimer(ClaimCounters* counters, ClaimCall call)
-      : counters_(counters), call_(call), started_(std::chrono::steady_clock::now()) {}
-  ~CallTimer() { counters_->RecordCall(call_, std::chrono::steady_clock::now() - started_); }
+  CallTimer(ClaimCounters* counters, ClaimCall call, int claims)
+      : counters_(counters),
+        call_(call),
+        claims_(claims),
+        started_(std::chrono::steady_clock::now()) {}
+  ~CallTimer() {
+    const std::chrono::nanoseconds elapsed = std::chrono::steady_clock::now() - started_;
+    counters_->RecordCall(call_, elapsed);
+    spdlog::info("{} of {} claim(s) answered in {:.3f} ms", ClaimCallName(call_), claims_,
+                 std::chrono::duration<double, std::milli>(elapsed).count());
+  }
   CallTimer(const CallTimer&) = delete;
   CallTimer& operator=(const CallTimer&) = delete;
 
  private:
   ClaimCounters* counters_;
   ClaimCall call_;
+  int claims_;
   std::chrono::steady_clock::time_point started_;
 };
 
@@ -42,11 +59,9 @@ class CallTimer {
 grpc::Status PrepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
                            const drapb::NodePrepareResourcesRequest& request,
                            drapb::NodePrepareResourcesResponse* response) {
-  const CallTimer timer(counters, ClaimCall::kPrepare);
+  const CallTimer timer(counters, ClaimCall::kPrepare, request.claims_size());
   if (grpc::Status invalid = CheckUids(request.claims()); !invalid.ok()) return invalid;
-  std::vector<resources::ClaimRef> claims;
-  claims.reserve(request.claims_size());
-  for (const drapb::Claim& claim : request.claims()) claims.push_back(RefOf(claim));
+  const std::vector<resources::ClaimRef> claims = RefsOf(request.claims());
   std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> prepared =
       preparer->PrepareAll(claims);
   for (size_t i = 0; i < claims.size(); ++i) {
@@ -75,15 +90,14 @@ grpc::Status PrepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
 grpc::Status UnprepareClaims(ClaimPreparer* preparer, ClaimCounters* counters,
                              const drapb::NodeUnprepareResourcesRequest& request,
                              drapb::NodeUnprepareResourcesResponse* response) {
-  const CallTimer timer(counters, ClaimCall::kUnprepare);
+  const CallTimer timer(counters, ClaimCall::kUnprepare, request.claims_size());
   if (grpc::Status invalid = CheckUids(request.claims()); !invalid.ok()) return invalid;
-  for (const drapb::Claim& claim : request.claims()) {
-    drapb::NodeUnprepareResourceResponse& answer = (*response->mutable_claims())[claim.uid()];
-    absl::Status status = preparer->Unprepare(RefOf(claim));
-    counters->RecordClaim(ClaimCall::kUnprepare, status.ok());
-    if (!status.ok()) {
-      answer.set_error(std::string(status.message()));
-    }
+  const std::vector<resources::ClaimRef> claims = RefsOf(request.claims());
+  const std::vector<absl::Status> unprepared = preparer->UnprepareAll(claims);
+  for (size_t i = 0; i < claims.size(); ++i) {
+    drapb::NodeUnprepareResourceResponse& answer = (*response->mutable_claims())[claims[i].uid];
+    counters->RecordClaim(ClaimCall::kUnprepare, unprepared[i].ok());
+    if (!unprepared[i].ok()) answer.set_error(std::string(unprepared[i].message()));
   }
   return grpc::Status::OK;
 }
