@@ -154,22 +154,39 @@ std::vector<absl::StatusOr<std::vector<resources::PreparedDevice>>> ClaimPrepare
 }
 
 absl::Status ClaimPreparer::Unprepare(const resources::ClaimRef& claim) {
+  return std::move(UnprepareAll({claim})[0]);
+}
+
+std::vector<absl::Status> ClaimPreparer::UnprepareAll(
+    const std::vector<resources::ClaimRef>& claims) {
+  std::vector<absl::Status> answers(claims.size(), absl::OkStatus());
+  // Removed from the record together, to be put back together if the record cannot be saved.
+  std::map<std::string, PreparedClaimRecord> removed;
   MutexLock lock(&mu_);
-  auto known = checkpoint_.find(claim.uid);
-  if (known == checkpoint_.end()) return absl::OkStatus();
-  const std::string spec_path = absl::StrCat(options_.cdi_dir, "/", known->second.cdi_spec_file);
-  if (unlink(spec_path.c_str()) != 0 && errno != ENOENT) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot remove the CDI spec ", spec_path, ": ", ErrnoText(errno)));
+  for (size_t i = 0; i < claims.size(); ++i) {
+    auto known = checkpoint_.find(claims[i].uid);
+    if (known == checkpoint_.end()) continue;  // never prepared, or earlier in this request
+    const std::string spec_path = absl::StrCat(options_.cdi_dir, "/", known->second.cdi_spec_file);
+    if (unlink(spec_path.c_str()) != 0 && errno != ENOENT) {
+      answers[i] = absl::UnavailableError(
+          absl::StrCat("cannot remove the CDI spec ", spec_path, ": ", ErrnoText(errno)));
+      continue;
+    }
+    removed.emplace(known->first, std::move(known->second));
+    checkpoint_.erase(known);
   }
-  PreparedClaimRecord removed = std::move(known->second);
-  checkpoint_.erase(known);
+  if (removed.empty()) return answers;
   if (absl::Status saved = SaveCheckpoint(); !saved.ok()) {
-    checkpoint_.emplace(claim.uid, std::move(removed));
-    return saved;
+    for (size_t i = 0; i < claims.size(); ++i) {
+      if (removed.contains(claims[i].uid)) answers[i] = saved;
+    }
+    checkpoint_.merge(removed);
+    return answers;
   }
-  spdlog::info("unprepared ResourceClaim {}", ClaimName(claim));
-  return absl::OkStatus();
+  for (const auto& [uid, record] : removed) {
+    spdlog::info("unprepared ResourceClaim {}/{}", record.namespace_name, record.name);
+  }
+  return answers;
 }
 
 size_t ClaimPreparer::PreparedCount() const {

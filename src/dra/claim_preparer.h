@@ -58,7 +58,12 @@ class ClaimPreparer {
       const std::vector<resources::ClaimRef>& claims);
 
   // Removes the claim's CDI spec file and its checkpoint entry; OK when it was never prepared.
+  // Unavailable, naming the file, when the spec cannot be removed or the checkpoint not saved
+  // (the claim then stays recorded, and the kubelet's retry removes it).
   absl::Status Unprepare(const resources::ClaimRef& claim);
+  // Unprepare for each claim of one kubelet request, answers in the same order, with one
+  // checkpoint write for the whole request (its failure fails each claim it removed).
+  std::vector<absl::Status> UnprepareAll(const std::vector<resources::ClaimRef>& claims);
 
   // Claims in the checkpoint now.
   size_t PreparedCount() const;
