@@ -283,5 +283,42 @@ TEST_F(ClaimPreparerTest, ACheckpointThatCannotBeSavedFailsEveryNewClaimAndLeave
   EXPECT_THAT(CdiFiles(), IsEmpty());
 }
 
+// One kubelet request unprepares each claim with one checkpoint write; when that write fails,
+// every claim it removed is still recorded (and answered with the error), so the kubelet's retry
+// finds them and finishes the job.
+TEST_F(ClaimPreparerTest, UnprepareAllKeepsEveryClaimOfARequestWhoseRecordCannotBeSaved) {
+  constexpr char kOtherUid[] = "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910";
+  api_.claims["team-a/second"] = AllocatedClaim(kOtherUid);
+  api_.claims["team-a/second"].name = "second";
+  const resources::ClaimRef second{"team-a", "second", kOtherUid};
+  dir_.Mkdir("state");
+  const std::string state = dir_.path() + "/state";
+  auto preparer = ClaimPreparer::Create({.driver = "sgx.tee.dev",
+                                         .node_name = "node-a",
+                                         .cdi_dir = dir_.path() + "/cdi",
+                                         .checkpoint_path = state + "/checkpoint.json"},
+                                        api_.Reader(), SgxDevices);
+  ASSERT_TRUE(preparer.ok()) << preparer.status();
+  for (const auto& answer : (*preparer)->PrepareAll({claim_, second})) {
+    ASSERT_TRUE(answer.ok()) << answer.status();
+  }
+
+  std::filesystem::rename(state, state + "-away");
+  std::vector<absl::Status> failed = (*preparer)->UnprepareAll({claim_, second, claim_});
+  ASSERT_EQ(failed.size(), 3u);
+  for (const absl::Status& answer : failed) {
+    EXPECT_EQ(answer.code(), absl::StatusCode::kUnavailable) << answer;
+    EXPECT_THAT(answer.message(), HasSubstr(state));
+  }
+  EXPECT_EQ((*preparer)->PreparedCount(), 2u);
+
+  std::filesystem::rename(state + "-away", state);
+  for (const absl::Status& answer : (*preparer)->UnprepareAll({claim_, second})) {
+    EXPECT_TRUE(answer.ok()) << answer;
+  }
+  EXPECT_EQ((*preparer)->PreparedCount(), 0u);
+  EXPECT_THAT(CdiFiles(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace teedp::dra
