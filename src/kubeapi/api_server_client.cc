@@ -7,10 +7,14 @@
 #include <openssl/x509.h>
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/mutex.h"
 #include "common/status_macros.h"
 #include "kubeapi/sigpipe_guard.h"
 #include "kubeapi/tls_verification.h"
@@ -26,7 +30,7 @@ void SetTimeout(absl::Duration timeout, Setter&& setter) {
 }
 
 absl::Status Configure(httplib::SSLClient& client, const ApiServerConfig& config,
-                       absl::Duration timeout, const std::string& token) {
+                       absl::Duration timeout) {
   // OpenSSL verifies in the handshake (see tls_verification.h); a failure ends the handshake.
   client.enable_server_certificate_verification(false);
   TEE_RETURN_IF_ERROR(
@@ -34,9 +38,11 @@ absl::Status Configure(httplib::SSLClient& client, const ApiServerConfig& config
   SetTimeout(timeout, [&](time_t s, time_t us) { client.set_connection_timeout(s, us); });
   SetTimeout(timeout, [&](time_t s, time_t us) { client.set_read_timeout(s, us); });
   SetTimeout(timeout, [&](time_t s, time_t us) { client.set_write_timeout(s, us); });
-  client.set_bearer_token_auth(token);
   client.set_follow_location(false);  // never send the token elsewhere
-  client.set_keep_alive(false);
+  client.set_keep_alive(true);
+  // A request's headers and body are two writes: with Nagle's algorithm the body would wait for
+  // the server's delayed ACK (40 ms) on a reused connection.
+  client.set_tcp_nodelay(true);
   return absl::OkStatus();
 }
 
@@ -108,17 +114,58 @@ absl::Status TransportError(const TransportFailure& failure, const ApiServerConf
   }
 }
 
+// A connection is reused for this long after its creation, so that a CA the pod's mount rotated
+// is loaded again; and only while idle for less than this, well within the API server's own idle
+// limit (90 s), so that a reused connection is seldom one the server is closing.
+constexpr absl::Duration kConnectionLifetime = absl::Minutes(5);
+constexpr absl::Duration kIdleLimit = absl::Seconds(30);
+// More idle connections than callers at once would only hold sockets open.
+constexpr size_t kMaxIdle = 4;
+
+struct Connection {
+  std::unique_ptr<httplib::SSLClient> client;
+  absl::Time created;
+  absl::Time idle_since;
+};
+
 }  // namespace
 
-ApiServerClient::ApiServerClient(ApiServerConfig config, absl::Duration timeout)
-    : config_(std::move(config)), timeout_(timeout) {}
+class IdleConnections {
+ public:
+  // The most recently used connection still fit for use, or none.
+  std::optional<Connection> Take(absl::Time now) {
+    MutexLock lock(&mu_);
+    while (!idle_.empty()) {
+      Connection last = std::move(idle_.back());
+      idle_.pop_back();
+      if (now - last.created < kConnectionLifetime && now - last.idle_since < kIdleLimit) {
+        return last;
+      }
+    }
+    return std::nullopt;
+  }
+  void Give(Connection connection) {
+    MutexLock lock(&mu_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(connection));
+  }
 
-absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const {
-  TEE_ASSIGN_OR_RETURN(const std::string token, ReadBearerToken(config_.token_file));
-  TEE_RETURN_IF_ERROR(CheckCaFile(config_.ca_file));
-  httplib::SSLClient client(config_.endpoint.host, config_.endpoint.port);
-  TEE_RETURN_IF_ERROR(Configure(client, config_, timeout_, token));
-  httplib::Request http = ToHttplib(request, config_.endpoint);
+ private:
+  Mutex mu_;
+  std::vector<Connection> idle_ ABSL_GUARDED_BY(mu_);
+};
+
+namespace {
+
+// One request on one connection, which goes back to `idle` when an answer came. `closed_early`
+// tells a failure that came quickly from the transport: on a reused connection, the server
+// closing it while idle.
+absl::StatusOr<ApiAnswer> SendOn(Connection connection, const ApiRequest& request,
+                                 const std::string& token, const ApiServerConfig& config,
+                                 absl::Duration timeout, IdleConnections& idle,
+                                 bool* closed_early) {
+  httplib::SSLClient& client = *connection.client;
+  client.set_bearer_token_auth(token);
+  httplib::Request http = ToHttplib(request, config.endpoint);
   ApiAnswer answer;
   bool too_large = false;
   http.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
@@ -137,16 +184,42 @@ absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const
   }
   if (too_large) {
     return absl::ResourceExhaustedError(
-        absl::StrCat("the API server at ", config_.endpoint.Url(), " sent an answer over ",
+        absl::StrCat("the API server at ", config.endpoint.Url(), " sent an answer over ",
                      kMaxAnswerBytes, " bytes to ", request.method, " ", request.path));
   }
   if (!sent) {
-    const TransportFailure failure{error, TakeVerifyError(), absl::Now() - start >= timeout_ * 0.9,
+    const TransportFailure failure{error, TakeVerifyError(), absl::Now() - start >= timeout * 0.9,
                                    LastOpensslReason()};
-    return TransportError(failure, config_, timeout_);
+    *closed_early =
+        !failure.timed_out && (error == httplib::Error::Read || error == httplib::Error::Write);
+    return TransportError(failure, config, timeout);
   }
   answer.http_status = response.status;
+  connection.idle_since = absl::Now();
+  idle.Give(std::move(connection));
   return answer;
+}
+
+}  // namespace
+
+ApiServerClient::ApiServerClient(ApiServerConfig config, absl::Duration timeout)
+    : config_(std::move(config)), timeout_(timeout), idle_(std::make_shared<IdleConnections>()) {}
+
+absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const {
+  TEE_ASSIGN_OR_RETURN(const std::string token, ReadBearerToken(config_.token_file));
+  TEE_RETURN_IF_ERROR(CheckCaFile(config_.ca_file));
+  bool closed_early = false;
+  if (std::optional<Connection> reused = idle_->Take(absl::Now()); reused.has_value()) {
+    absl::StatusOr<ApiAnswer> answer =
+        SendOn(*std::move(reused), request, token, config_, timeout_, *idle_, &closed_early);
+    // Only a GET is sent again: another method may have taken effect before the connection broke.
+    if (answer.ok() || !closed_early || request.method != "GET") return answer;
+  }
+  const absl::Time now = absl::Now();
+  Connection fresh{
+      std::make_unique<httplib::SSLClient>(config_.endpoint.host, config_.endpoint.port), now, now};
+  TEE_RETURN_IF_ERROR(Configure(*fresh.client, config_, timeout_));
+  return SendOn(std::move(fresh), request, token, config_, timeout_, *idle_, &closed_early);
 }
 
 }  // namespace teedp::kubeapi

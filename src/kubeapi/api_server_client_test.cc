@@ -186,5 +186,49 @@ TEST_F(ApiServerClientTest, UnreadableTokenOrCaFailsBeforeConnecting) {
   EXPECT_TRUE(server.requests().empty());
 }
 
+// A TLS handshake costs more than a small GET: requests in sequence share one connection.
+TEST_F(ApiServerClientTest, RequestsInSequenceShareOneConnection) {
+  FakeApiServer server(pki_);
+  const ApiServerClient client(Config(server.port()));
+  for (const char* method : {"GET", "PATCH", "GET"}) {
+    absl::StatusOr<ApiAnswer> answer = client.Send({.method = method, .path = "/api/v1/nodes/n1"});
+    ASSERT_TRUE(answer.ok()) << answer.status();
+  }
+  const std::vector<testing::RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[1].remote_port, seen[0].remote_port);
+  EXPECT_EQ(seen[2].remote_port, seen[0].remote_port);
+}
+
+TEST_F(ApiServerClientTest, AConnectionTheServerClosedIsReplacedByANewOne) {
+  FakeApiServer server(pki_, "127.0.0.1", /*requests_per_connection=*/1);
+  const ApiServerClient client(Config(server.port()));
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<ApiAnswer> answer = client.Send({.method = "GET", .path = "/api/v1/nodes/n1"});
+    ASSERT_TRUE(answer.ok()) << answer.status();
+  }
+  const std::vector<testing::RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_NE(seen[1].remote_port, seen[0].remote_port);
+  EXPECT_NE(seen[2].remote_port, seen[1].remote_port);
+}
+
+// The server may close an idle connection just as a request goes out on it: a GET is sent again
+// on a new connection; a PATCH, which may have taken effect, is not.
+TEST_F(ApiServerClientTest, AGetOnAConnectionDroppedAsItWasReusedIsSentAgain) {
+  RawListener listener(RawListener::Behaviour::kDropSecondRequest, pki_);
+  const ApiServerClient client(Config(listener.port()));
+  ASSERT_TRUE(client.Send({.method = "GET", .path = "/one"}).ok());
+  absl::StatusOr<ApiAnswer> again = client.Send({.method = "GET", .path = "/two"});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->http_status, 200);
+  EXPECT_EQ(listener.connections(), 2);
+
+  absl::StatusOr<ApiAnswer> patch = client.Send({.method = "PATCH", .path = "/three"});
+  EXPECT_EQ(patch.status().code(), absl::StatusCode::kUnavailable) << patch.status();
+  EXPECT_THAT(Message(patch), HasSubstr("closed the connection before answering"));
+  EXPECT_EQ(listener.connections(), 2);
+}
+
 }  // namespace
 }  // namespace teedp::kubeapi

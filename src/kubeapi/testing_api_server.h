@@ -31,6 +31,7 @@ namespace teedp::kubeapi::testing {
 
 struct RecordedRequest {
   std::string method, path, content_type, authorization, host, body;
+  int remote_port = 0;  // the client's end: requests on one connection share it
 };
 
 struct CannedAnswer {
@@ -40,9 +41,14 @@ struct CannedAnswer {
 
 class FakeApiServer {
  public:
-  explicit FakeApiServer(const TestPki& pki, const std::string& address = "127.0.0.1")
+  // `requests_per_connection`: the server closes a connection after that many answers (0:
+  // httplib's default of 5).
+  explicit FakeApiServer(const TestPki& pki, const std::string& address = "127.0.0.1",
+                         size_t requests_per_connection = 0)
       : server_(pki.server_cert.get(), pki.server_key.get()) {
     Check(server_.is_valid(), "SSLServer");
+    if (requests_per_connection > 0) server_.set_keep_alive_max_count(requests_per_connection);
+    server_.set_tcp_nodelay(true);  // as Go's net/http (the real API server) sets it
     server_.Get(".*",
                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
     server_.Patch(
@@ -107,7 +113,7 @@ class FakeApiServer {
     MutexLock lock(&mutex_);
     requests_.push_back({req.method, req.path, req.get_header_value("Content-Type"),
                          req.get_header_value("Authorization"), req.get_header_value("Host"),
-                         req.body});
+                         req.body, req.remote_port});
     mutex_.Await([this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return !holding_; });
     std::string target = req.path;
     if (!req.params.empty()) {
@@ -143,13 +149,16 @@ class FakeApiServer {
   std::optional<FollowUp> follow_up_ ABSL_GUARDED_BY(mutex_);
 };
 
-// A listening TCP socket on 127.0.0.1 that misbehaves in one of three ways.
+// A listening TCP socket on 127.0.0.1 that misbehaves in one of four ways.
 class RawListener {
  public:
   enum class Behaviour {
     kNeverAnswer,        // the kernel completes the TCP handshake; nobody ever reads
     kCloseAtOnce,        // accepts and closes before any TLS
     kCloseAfterRequest,  // completes TLS, reads the request, closes without an answer
+    // Answers the first request of each connection (200 "{}", kept alive), then reads the next
+    // one and closes without an answer: a server dropping an idle connection as it is reused.
+    kDropSecondRequest,
   };
 
   RawListener(Behaviour behaviour, const TestPki& pki) : behaviour_(behaviour), pki_(pki) {
@@ -174,6 +183,9 @@ class RawListener {
   RawListener& operator=(const RawListener&) = delete;
 
   int port() const { return port_; }
+  // Connections accepted and requests read so far.
+  int connections() const { return connections_; }
+  int requests() const { return requests_; }
 
  private:
   void Serve() {
@@ -184,25 +196,36 @@ class RawListener {
       if (connection < 0) continue;
       const timeval limit{2, 0};  // a client that never speaks cannot wedge the test
       ::setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-      if (behaviour_ == Behaviour::kCloseAfterRequest) ReadRequestOverTls(connection);
+      ++connections_;
+      if (behaviour_ != Behaviour::kCloseAtOnce) ServeOverTls(connection);
       ::close(connection);
     }
   }
-  void ReadRequestOverTls(int connection) {
+  void ServeOverTls(int connection) {
     std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_server_method()),
                                                               &SSL_CTX_free);
     SSL_CTX_use_certificate(context.get(), pki_.server_cert.get());
     SSL_CTX_use_PrivateKey(context.get(), pki_.server_key.get());
     std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context.get()), &SSL_free);
     SSL_set_fd(ssl.get(), connection);
-    if (SSL_accept(ssl.get()) != 1) return;
+    if (SSL_accept(ssl.get()) != 1 || !ReadRequest(ssl.get())) return;
+    if (behaviour_ != Behaviour::kDropSecondRequest) return;
+    const std::string answer =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    if (SSL_write(ssl.get(), answer.data(), static_cast<int>(answer.size())) <= 0) return;
+    ReadRequest(ssl.get());
+  }
+  // Reads one request's head (the stand-in's clients send GETs without a body).
+  bool ReadRequest(SSL* ssl) {
     std::string request;
     char buffer[4096];
     while (request.find("\r\n\r\n") == std::string::npos) {
-      const int got = SSL_read(ssl.get(), buffer, sizeof(buffer));
-      if (got <= 0) return;
+      const int got = SSL_read(ssl, buffer, sizeof(buffer));
+      if (got <= 0) return false;
       request.append(buffer, static_cast<size_t>(got));
     }
+    ++requests_;
+    return true;
   }
 
   Behaviour behaviour_;
@@ -210,6 +233,8 @@ class RawListener {
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::atomic<int> requests_{0};
   std::thread thread_;
 };
 
