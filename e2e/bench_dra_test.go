@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -186,25 +187,26 @@ func (m memory) String() string {
 	return fmt.Sprintf("%.1f MiB (anonymous %.1f, file-backed %.1f)", m.total, m.anon, m.file)
 }
 
-// pluginMemory is the resident memory of the plugin's one `serve` process on this host (the
-// cluster's only node), found by its command line.
+// pluginMemory is the resident memory of the plugin's one `serve` process in a container on this
+// host (the cluster's only node): the image's binary under a root of its own, not a plugin a
+// bench or test runs from a build tree. A pod being replaced may still be exiting: it waits for
+// that one to go.
 func pluginMemory(t *testing.T) memory {
 	t.Helper()
 	waitRunning(t, pluginNamespace, pluginSelector, 1)
 	var found []string
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, dir := range dirs {
-		cmdline, err := os.ReadFile(dir + "/cmdline")
-		if err != nil {
-			continue
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	for {
+		found = pluginProcesses()
+		if len(found) == 1 {
+			break
 		}
-		args := strings.Split(string(cmdline), "\x00")
-		if len(args) > 1 && filepath.Base(args[0]) == "tee-device-plugin" && args[1] == "serve" {
-			found = append(found, dir)
+		select {
+		case <-ctx.Done():
+			t.Fatalf("want one tee-device-plugin serve process in a container on the host, found %v", found)
+		case <-time.After(200 * time.Millisecond):
 		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("want one tee-device-plugin serve process on the host, found %v", found)
 	}
 	status, err := os.ReadFile(found[0] + "/status")
 	if err != nil {
@@ -223,4 +225,23 @@ func pluginMemory(t *testing.T) memory {
 		t.Fatalf("%s/status has no VmRSS:\n%s", found[0], status)
 	}
 	return m
+}
+
+// pluginProcesses are the /proc directories of the image's `serve` processes in containers.
+func pluginProcesses() []string {
+	var found []string
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, dir := range dirs {
+		cmdline, err := os.ReadFile(dir + "/cmdline")
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(cmdline), "\x00")
+		root, err := os.Readlink(dir + "/root")
+		if err == nil && root != "/" && len(args) > 1 && args[0] == "/usr/bin/tee-device-plugin" &&
+			args[1] == "serve" {
+			found = append(found, dir)
+		}
+	}
+	return found
 }

@@ -156,6 +156,14 @@ class IdleConnections {
 
 namespace {
 
+// A client configured for the API server; it connects on its first request.
+absl::StatusOr<Connection> NewConnection(const ApiServerConfig& config, absl::Duration timeout) {
+  auto client = std::make_unique<httplib::SSLClient>(config.endpoint.host, config.endpoint.port);
+  TEE_RETURN_IF_ERROR(Configure(*client, config, timeout));
+  const absl::Time now = absl::Now();
+  return Connection{.client = std::move(client), .created = now, .idle_since = now};
+}
+
 // One request on one connection, which goes back to `idle` when an answer came. `closed_early`
 // tells a failure that came quickly from the transport: on a reused connection, the server
 // closing it while idle.
@@ -215,10 +223,7 @@ absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const
     // Only a GET is sent again: another method may have taken effect before the connection broke.
     if (answer.ok() || !closed_early || request.method != "GET") return answer;
   }
-  const absl::Time now = absl::Now();
-  Connection fresh{
-      std::make_unique<httplib::SSLClient>(config_.endpoint.host, config_.endpoint.port), now, now};
-  TEE_RETURN_IF_ERROR(Configure(*fresh.client, config_, timeout_));
+  TEE_ASSIGN_OR_RETURN(Connection fresh, NewConnection(config_, timeout_));
   return SendOn(std::move(fresh), request, token, config_, timeout_, *idle_, &closed_early);
 }
 
