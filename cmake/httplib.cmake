@@ -5,7 +5,9 @@
 #  - A static tree (TEE_STATIC_LINK) compiles it in header-only: Debian ships no archive, so
 #    scripts/install-httplib-header.sh installs the one header from Debian's own source package
 #    of the same version, and the defines are those Debian builds its library with (debian/rules
-#    adds CPPHTTPLIB_USE_POLL: poll rather than select, which fails on descriptors past 1023).
+#    adds CPPHTTPLIB_USE_POLL: poll rather than select, which fails on descriptors past 1023),
+#    and with our patch (scripts/httplib-no-ssl-init.patch): OpenSSL is set up when kubeapi
+#    first needs it, not before main.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CPPHTTPLIB REQUIRED cpp-httplib)
 add_library(tee_httplib INTERFACE)
@@ -24,9 +26,10 @@ if(NOT EXISTS ${header})
                       "scripts/install-deps.sh (or scripts/install-httplib-header.sh)")
 endif()
 file(STRINGS ${header} header_version REGEX "^#define CPPHTTPLIB_VERSION ")
-if(NOT header_version MATCHES "\"${CPPHTTPLIB_VERSION}\"")
-  message(FATAL_ERROR "${header} is not cpp-httplib ${CPPHTTPLIB_VERSION} (${header_version}): "
-                      "run scripts/install-httplib-header.sh")
+file(STRINGS ${header} header_patched REGEX "tee-device-plugin: no sslinit_")
+if(NOT header_version MATCHES "\"${CPPHTTPLIB_VERSION}\"" OR NOT header_patched)
+  message(FATAL_ERROR "${header} is not cpp-httplib ${CPPHTTPLIB_VERSION} with our patch "
+                      "(${header_version}): run scripts/install-httplib-header.sh")
 endif()
 find_package(ZLIB REQUIRED)
 find_library(TEE_BROTLIDEC_ARCHIVE brotlidec REQUIRED)

@@ -4,14 +4,17 @@
 # header and a shared library, and no archive. The header comes from Debian's own source package
 # of the installed libcpp-httplib-dev version, with Debian's patches applied, so the code is
 # Debian's; it is fetched with apt-get from the machine's own Debian sources (as deb-src, in a
-# private list directory: the machine's apt configuration is left as it is).
-# Idempotent: does nothing when the header of that version is in place.
+# private list directory: the machine's apt configuration is left as it is). Our own patch
+# (httplib-no-ssl-init.patch beside this script, which says why) follows Debian's.
+# Idempotent: does nothing when the header of that version and patch is in place.
 # usage: scripts/install-httplib-header.sh [DEST_DIR] (default /usr/local/include/tee-cpp-httplib)
 set -euo pipefail
 dest=${1:-/usr/local/include/tee-cpp-httplib}
 version=$(dpkg-query -W -f='${Version}' libcpp-httplib-dev)
+our_patch=$(cd "$(dirname "$0")" && pwd)/httplib-no-ssl-init.patch
+installed="$version $(sha256sum "$our_patch" | cut -c1-16)"
 stamp="$dest/debian-version"
-if [ -f "$dest/httplib.h" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
+if [ -f "$dest/httplib.h" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$installed" ]; then
   exit 0
 fi
 echo "installing cpp-httplib $version as one header in $dest"
@@ -45,7 +48,8 @@ if [ -f debian/patches/series ]; then
     patch -s -d "$tree" -p1 <"debian/patches/$patch_name"
   done <debian/patches/series
 fi
+patch -s -d "$tree" -p1 <"$our_patch"
 mkdir -p "$dest"
 install -m 644 "$tree/httplib.h" "$dest/httplib.h"
 install -m 644 "$tree/LICENSE" "$dest/LICENSE"
-echo "$version" >"$stamp"
+echo "$installed" >"$stamp"
