@@ -26,6 +26,7 @@ mkdir -p "$work/parts" "$work/lists/partial" "$work/source"
 chmod 755 "$work" && { chown _apt "$work/source" 2>/dev/null || true; }
 # The binary package sources, read as source package sources.
 for sources in /etc/apt/sources.list.d/*.sources; do
+  [ -f "$sources" ] || continue  # the glob itself when there are none
   sed 's/^Types: deb$/Types: deb-src/' "$sources" >"$work/parts/$(basename "$sources")"
 done
 if [ -f /etc/apt/sources.list ]; then
