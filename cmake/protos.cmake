@@ -25,4 +25,13 @@ endforeach()
 
 add_library(tee_proto STATIC ${TEE_PROTO_SRCS})
 target_include_directories(tee_proto SYSTEM PUBLIC ${TEE_PROTO_OUT})
-target_link_libraries(tee_proto PUBLIC gRPC::grpc++ protobuf::libprotobuf)
+# The static binary takes gRPC without its security stack: the plugin speaks gRPC only over unix
+# sockets with insecure credentials (TLS is cpp-httplib's, to the API server), and gRPC's TLS,
+# ALTS and xDS code would add about 2 MiB. Dynamic trees (the sanitizer builds) keep libgrpc++,
+# which test/tsan.supp names.
+if(TEE_STATIC_LINK)
+  set(TEE_GRPCXX gRPC::grpc++_unsecure)
+else()
+  set(TEE_GRPCXX gRPC::grpc++)
+endif()
+target_link_libraries(tee_proto PUBLIC ${TEE_GRPCXX} protobuf::libprotobuf)

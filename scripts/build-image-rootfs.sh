@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the plugin and assembles the container image's whole file system in OUT_DIR: the
-# stripped binary at /usr/bin/tee-device-plugin and every shared library it loads, the dynamic
-# loader included, each at the path the loader looks for it. deploy/Dockerfile runs this script in
+# stripped binary at /usr/bin/tee-device-plugin, linked statically but for glibc, and glibc's
+# shared libraries it loads, the dynamic loader included, each at the path the loader looks for
+# it. deploy/Dockerfile runs this script in
 # its build stage and copies OUT_DIR into an empty image; CI runs it too and then proves that the
 # binary runs with nothing but these files.
 # usage: scripts/build-image-rootfs.sh OUT_DIR [BUILD_DIR]
@@ -36,6 +37,15 @@ if grep -q "not found" <<<"$closure"; then
   exit 1
 fi
 mapfile -t libraries < <(awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' <<<"$closure")
+# A Release tree links all but glibc statically (cmake/static_link.cmake): glibc's own libraries
+# are all that may be left, so a library from elsewhere means the static link came undone.
+for library in "${libraries[@]}"; do
+  if ! dpkg-query -S "$library" 2>/dev/null | grep -q "^libc6:"; then
+    echo "build-image-rootfs: $binary loads $library, which is not glibc's:" \
+      "configure $build_dir with -DTEE_STATIC_LINK=ON (a Release tree's default)" >&2
+    exit 1
+  fi
+done
 for library in "${libraries[@]}"; do
   mkdir -p "$out$(dirname "$library")"
   cp -L "$library" "$out$library"

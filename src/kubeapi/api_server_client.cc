@@ -214,6 +214,10 @@ ApiServerClient::ApiServerClient(ApiServerConfig config, absl::Duration timeout)
     : config_(std::move(config)), timeout_(timeout), idle_(std::make_shared<IdleConnections>()) {}
 
 absl::StatusOr<ApiAnswer> ApiServerClient::Send(const ApiRequest& request) const {
+  // What cpp-httplib's header would do before main (the static build leaves it out:
+  // cmake/httplib.cmake), done at the first request instead; once only, whichever thread. The
+  // error strings name TLS failures in our messages.
+  OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, nullptr);
   TEE_ASSIGN_OR_RETURN(const std::string token, ReadBearerToken(config_.token_file));
   TEE_RETURN_IF_ERROR(CheckCaFile(config_.ca_file));
   bool closed_early = false;
