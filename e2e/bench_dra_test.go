@@ -188,8 +188,8 @@ func (m memory) String() string {
 }
 
 // pluginMemory is the resident memory of the plugin's one `serve` process in a container on this
-// host (the cluster's only node): the image's binary under a root of its own, not a plugin a
-// bench or test runs from a build tree. A pod being replaced may still be exiting: it waits for
+// host (the cluster's only node): the image's binary, not a plugin a bench or test runs from a
+// build tree. A pod being replaced may still be exiting: it waits for
 // that one to go.
 func pluginMemory(t *testing.T) memory {
 	t.Helper()
@@ -227,7 +227,10 @@ func pluginMemory(t *testing.T) memory {
 	return m
 }
 
-// pluginProcesses are the /proc directories of the image's `serve` processes in containers.
+// The plugin's path in its image (deploy/Dockerfile's ENTRYPOINT), never a build tree's.
+const imageBinary = "/usr/bin/tee-device-plugin"
+
+// pluginProcesses are the /proc directories of the image's `serve` processes.
 func pluginProcesses() []string {
 	var found []string
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
@@ -237,9 +240,7 @@ func pluginProcesses() []string {
 			continue
 		}
 		args := strings.Split(string(cmdline), "\x00")
-		root, err := os.Readlink(dir + "/root")
-		if err == nil && root != "/" && len(args) > 1 && args[0] == "/usr/bin/tee-device-plugin" &&
-			args[1] == "serve" {
+		if len(args) > 1 && args[0] == imageBinary && args[1] == "serve" {
 			found = append(found, dir)
 		}
 	}
