@@ -105,6 +105,8 @@ func epcRequestOnce(run int, amount string) string {
 	return epcRequest(amount, "")
 }
 
+// claimTemplate is a ResourceClaimTemplate in namespace default whose one request "tee" has the
+// given body, labelled for deleteDraPods.
 func claimTemplate(name, request string) string {
 	return fmt.Sprintf(`apiVersion: resource.k8s.io/v1
 kind: ResourceClaimTemplate

@@ -148,21 +148,7 @@ spec:
           - name: tee
 `, name, template, testImage)
 	if templateSpec != "" {
-		manifest = fmt.Sprintf(`apiVersion: resource.k8s.io/v1
-kind: ResourceClaimTemplate
-metadata:
-  name: %s
-  namespace: default
-  labels: {e2e.tee.dev/dra: "true"}
-spec:
-  spec:
-    devices:
-      requests:
-        - name: tee
-          exactly:
-%s
----
-`, template, indent(templateSpec, 12)) + manifest
+		manifest = claimTemplate(template, templateSpec) + "---\n" + manifest
 	}
 	applyManifest(t, manifest)
 }
