@@ -27,10 +27,7 @@ import (
 //     reads from the API server, the CDI specs and the checkpoint written;
 //   - the plugin's resident memory after start under each kubelet API, and after those calls.
 func TestBenchDra(t *testing.T) {
-	runs, _ := strconv.Atoi(os.Getenv("E2E_BENCH"))
-	if runs <= 0 {
-		t.Skip("E2E_BENCH is not set (bash e2e/bench.sh)")
-	}
+	runs := benchRuns(t)
 	pods := 30
 	if n, err := strconv.Atoi(os.Getenv("E2E_BENCH_PODS")); err == nil && n > 0 {
 		pods = n
@@ -74,7 +71,7 @@ func TestBenchDra(t *testing.T) {
 		before := len(callTimes(t, "NodePrepareResources", claims))
 		for i := 0; i < pods; i++ {
 			name := fmt.Sprintf("bench-claims-%d-%d", claims, i)
-			applyManifest(t, podOfClaims(name, "bench-epc-4mi", claims))
+			applyManifest(t, podOfClaims(name, "bench-epc-4mi", claimNames(claims)...))
 			waitPod(t, "default", name, name+" Running", running)
 			kubectl(t, "delete", "pod", name, "--wait=true", "--grace-period=1")
 		}
@@ -96,6 +93,15 @@ func TestBenchDra(t *testing.T) {
 	fmt.Printf("bench: plugin RSS after %d pods' prepares and unprepares, DRA: %s\n", 2*pods+1, draAfter)
 }
 
+// claimNames are n names of a pod's claims: c0, c1, ...
+func claimNames(n int) []string {
+	var names []string
+	for i := 0; i < n; i++ {
+		names = append(names, fmt.Sprintf("c%d", i))
+	}
+	return names
+}
+
 // epcRequestOnce is the 64Mi template's spec for the first run only: a template's spec cannot
 // change, and claimPod applies it again when it is given.
 func epcRequestOnce(run int, amount string) string {
@@ -103,52 +109,6 @@ func epcRequestOnce(run int, amount string) string {
 		return ""
 	}
 	return epcRequest(amount, "")
-}
-
-// claimTemplate is a ResourceClaimTemplate in namespace default whose one request "tee" has the
-// given body, labelled for deleteDraPods.
-func claimTemplate(name, request string) string {
-	return fmt.Sprintf(`apiVersion: resource.k8s.io/v1
-kind: ResourceClaimTemplate
-metadata:
-  name: %s
-  namespace: default
-  labels: {e2e.tee.dev/dra: "true"}
-spec:
-  spec:
-    devices:
-      requests:
-        - name: tee
-          exactly:
-%s
-`, name, indent(request, 12))
-}
-
-// podOfClaims is a pod whose one container uses n claims, each made from the template.
-func podOfClaims(name, template string, n int) string {
-	var claims, uses []string
-	for i := 0; i < n; i++ {
-		claims = append(claims, fmt.Sprintf("    - {name: c%d, resourceClaimTemplateName: %s}", i, template))
-		uses = append(uses, fmt.Sprintf("          - {name: c%d}", i))
-	}
-	return fmt.Sprintf(`apiVersion: v1
-kind: Pod
-metadata:
-  name: %s
-  namespace: default
-  labels: {e2e.tee.dev/dra: "true"}
-spec:
-  terminationGracePeriodSeconds: 1
-  resourceClaims:
-%s
-  containers:
-    - name: main
-      image: %s
-      command: ["sleep", "3600"]
-      resources:
-        claims:
-%s
-`, name, strings.Join(claims, "\n"), testImage, strings.Join(uses, "\n"))
 }
 
 // callTimes are the durations in ms of the plugin's DRAPlugin calls of one method and claim

@@ -18,10 +18,7 @@ import (
 // prints each run and the medians. Run it with `bash e2e/bench.sh`; it is no part of the gating
 // suite, which has no wall-clock bounds.
 func TestBenchStartup(t *testing.T) {
-	runs, _ := strconv.Atoi(os.Getenv("E2E_BENCH"))
-	if runs <= 0 {
-		t.Skip("E2E_BENCH is not set (bash e2e/bench.sh)")
-	}
+	runs := benchRuns(t)
 	deploy(t, "simulation")
 	var toAllocatable, toRunning []time.Duration
 	for i := 0; i < runs; i++ {
@@ -48,6 +45,16 @@ func TestBenchStartup(t *testing.T) {
 		ms(median(toAllocatable)), runs)
 	fmt.Printf("bench: plugin let onto the node -> EPC pod Running: median %.0f ms of %d runs\n",
 		ms(median(toRunning)), runs)
+}
+
+// benchRuns is E2E_BENCH, the runs a bench makes; the bench is skipped without it.
+func benchRuns(t *testing.T) int {
+	t.Helper()
+	runs, _ := strconv.Atoi(os.Getenv("E2E_BENCH"))
+	if runs <= 0 {
+		t.Skip("E2E_BENCH is not set (bash e2e/bench.sh)")
+	}
+	return runs
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

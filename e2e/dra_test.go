@@ -128,7 +128,41 @@ var sgxDevices = []string{"enclave", "epc-numa-0", "epc-numa-1", "provision"}
 // TestDryRunServer applies as a dry run: a template's spec cannot change).
 func claimPod(t *testing.T, name, template, templateSpec string) {
 	t.Helper()
-	manifest := fmt.Sprintf(`apiVersion: v1
+	manifest := podOfClaims(name, template, "tee")
+	if templateSpec != "" {
+		manifest = claimTemplate(template, templateSpec) + "---\n" + manifest
+	}
+	applyManifest(t, manifest)
+}
+
+// claimTemplate is a ResourceClaimTemplate in namespace default whose one request "tee" has the
+// given body, labelled for deleteDraPods.
+func claimTemplate(name, request string) string {
+	return fmt.Sprintf(`apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: %s
+  namespace: default
+  labels: {e2e.tee.dev/dra: "true"}
+spec:
+  spec:
+    devices:
+      requests:
+        - name: tee
+          exactly:
+%s
+`, name, indent(request, 12))
+}
+
+// podOfClaims is a pod of the test image, labelled for deleteDraPods, whose one container uses
+// the named claims, each made from the template.
+func podOfClaims(name, template string, claimNames ...string) string {
+	var claims, uses []string
+	for _, claim := range claimNames {
+		claims = append(claims, fmt.Sprintf("    - {name: %s, resourceClaimTemplateName: %s}", claim, template))
+		uses = append(uses, fmt.Sprintf("          - {name: %s}", claim))
+	}
+	return fmt.Sprintf(`apiVersion: v1
 kind: Pod
 metadata:
   name: %s
@@ -137,20 +171,15 @@ metadata:
 spec:
   terminationGracePeriodSeconds: 1
   resourceClaims:
-    - name: tee
-      resourceClaimTemplateName: %s
+%s
   containers:
     - name: main
       image: %s
       command: ["sleep", "3600"]
       resources:
         claims:
-          - name: tee
-`, name, template, testImage)
-	if templateSpec != "" {
-		manifest = claimTemplate(template, templateSpec) + "---\n" + manifest
-	}
-	applyManifest(t, manifest)
+%s
+`, name, strings.Join(claims, "\n"), testImage, strings.Join(uses, "\n"))
 }
 
 func indent(text string, n int) string {
