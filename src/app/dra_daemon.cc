@@ -149,13 +149,15 @@ std::vector<Step> DraDaemon::StartUpSteps() {
          });
        },
        [this] { loop_->Unwatch(device_watcher_->fd()); }},
-      // Published before the kubelet can ask for claims, and deleted once it no longer can.
+      // Started before the sockets, so that a registration finds it; a driver's slices follow its
+      // registration, and are deleted once the kubelet can no longer ask for claims.
       {"ResourceSlices",
        [this] {
          std::vector<std::string> names;
          for (const auto& driver : drivers_) names.push_back(driver->name);
-         slices_ = std::make_unique<dra::SliceKeeper>(api_.slices, std::move(names),
-                                                      [this] { return Devices(); });
+         slices_ = std::make_unique<dra::SliceKeeper>(
+             api_.slices, std::move(names), [this] { return Devices(); },
+             [this](const std::string& name) { return IsRegistered(name); });
          return absl::OkStatus();
        },
        [this] { Withdraw(); }},
@@ -213,6 +215,12 @@ void DraDaemon::Withdraw() {
     spdlog::error("cannot delete this node's ResourceSlices: {}", status.ToString());
   }
   slices_.reset();
+}
+
+bool DraDaemon::IsRegistered(const std::string& name) const {
+  return std::any_of(drivers_.begin(), drivers_.end(), [&](const auto& driver) {
+    return driver->name == name && driver->registered;
+  });
 }
 
 void DraDaemon::OnRegistration(Driver* driver, bool registered, const std::string& error) {

@@ -2,10 +2,11 @@
 // sequences: the devices come from resources::PlanDraDevices, each driver with devices at start is
 // served by a dra::DraServer over a dra::ClaimPreparer (claims read through the API server, CDI
 // specs in --cdi-dir, a checkpoint in <dra-plugins-dir>/<driver>/), and a dra::SliceKeeper keeps
-// the ResourceSlices current: at start, after each kubelet registration and each hardware
-// change, and deleted on clean shutdown. /metrics, /healthz and /readyz as for device plugins.
-// Thread safety: Run() on one thread; Stop() from any thread. The claim and registration handlers
-// run on gRPC's threads and read the devices under a lock; the metrics handlers only read.
+// the ResourceSlices current: from each driver's kubelet registration on, after each further one
+// and each hardware change, and deleted on clean shutdown. /metrics, /healthz and /readyz as for
+// device plugins. Thread safety: Run() on one thread; Stop() from any thread. The claim and
+// registration handlers run on gRPC's threads and read the devices under a lock; the metrics
+// handlers only read.
 #pragma once
 
 #include <atomic>
@@ -74,6 +75,7 @@ class DraDaemon {
   void StopServers();
   void Withdraw();
   void OnRegistration(Driver* driver, bool registered, const std::string& error);
+  bool IsRegistered(const std::string& name) const;
   void Reprobe();
   std::vector<resources::DraDriverDevices> Devices() const;
   resources::DraDriverDevices DevicesOf(const std::string& driver) const;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace teedp::dra {
 
@@ -18,10 +19,11 @@ SliceSink ApiSliceSink(const kubeapi::ApiServerClient* client, std::string node_
 }
 
 SliceKeeper::SliceKeeper(SliceSink sink, std::vector<std::string> drivers, DriversSource devices,
-                         absl::Duration recheck)
+                         RegisteredDriver registered, absl::Duration recheck)
     : drivers_(std::move(drivers)),
       devices_(std::move(devices)),
       sink_(std::move(sink)),
+      registered_(std::move(registered)),
       worker_(std::make_unique<RetryWorker>([this] { return PublishOnce(); },
                                             RetryWorker::Backoff{}, recheck)) {}
 
@@ -29,11 +31,16 @@ SliceKeeper::~SliceKeeper() { worker_.reset(); }
 
 void SliceKeeper::Request() { worker_->Request(); }
 
-uint64_t SliceKeeper::published() const { return worker_->successes(); }
+uint64_t SliceKeeper::published() const { return published_.load(); }
 
 bool SliceKeeper::PublishOnce() {
   const std::vector<resources::DraDriverDevices> now = devices_();
+  std::vector<std::string> waiting;
   for (const std::string& driver : drivers_) {
+    if (!registered_(driver)) {
+      waiting.push_back(driver);
+      continue;
+    }
     auto found = std::find_if(now.begin(), now.end(), [&](const resources::DraDriverDevices& d) {
       return d.driver == driver;
     });
@@ -48,6 +55,16 @@ bool SliceKeeper::PublishOnce() {
     }
   }
   if (failures_.Clear()) spdlog::info("ResourceSlices published again");
+  if (!waiting.empty()) {
+    // Not a failure to retry: the registration asks for the next publication.
+    if (waiting_.Note(absl::StrJoin(waiting, ", "))) {
+      spdlog::info("ResourceSlices of {} wait for the kubelet to register the driver",
+                   absl::StrJoin(waiting, ", "));
+    }
+    return true;
+  }
+  waiting_.Clear();
+  published_.fetch_add(1);
   return true;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "dra_kubelet.h"
 #include "kubeapi/testing_api_server.h"
@@ -129,8 +130,25 @@ class DraServeTest : public ::testing::Test {
   DraKubelet kubelet_{dir_.path() + "/plugins_registry"};
 };
 
+TEST_F(DraServeTest, PublishesOnlyOnceTheKubeletRegisteredTheDriver) {
+  // Slices published earlier draw pods whose first prepare the kubelet fails, as it does not know
+  // the driver yet, and retries only after its backoff.
+  auto node = StartNode();
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return absl::StrContains(node->Log(), "ResourceSlices of sgx.tee.dev wait for the kubelet");
+      },
+      kWait))
+      << node->Log();
+  EXPECT_THAT(Requests(api_, "POST", kSlices), ::testing::IsEmpty());
+  Register(*node);
+  EXPECT_TRUE(Eventually([&] { return !Requests(api_, "POST", kSlices).empty(); }, kWait))
+      << node->Log();
+}
+
 TEST_F(DraServeTest, PublishesTheEpcDevicesOfEachNumaNodeOwnedByTheNode) {
   auto node = StartNode();
+  Register(*node);
   ASSERT_TRUE(Eventually([&] { return !Requests(api_, "POST", kSlices).empty(); }, kWait))
       << node->Log();
   const RecordedRequest post = Requests(api_, "POST", kSlices).front();
@@ -147,11 +165,13 @@ TEST_F(DraServeTest, PublishesTheEpcDevicesOfEachNumaNodeOwnedByTheNode) {
 
 TEST_F(DraServeTest, RepublishesAfterEveryRegistrationAndPreparesClaimsIntoCdiSpecs) {
   auto node = StartNode();
+  Register(*node);
   ASSERT_TRUE(Eventually([&] { return !Requests(api_, "POST", kSlices).empty(); }, kWait))
       << node->Log();
   // The driver publishes after every registration (a real kubelet deletes the node's slices when
   // it starts, not on registration); this test API server lists none, so each publication posts.
   const size_t before = Requests(api_, "POST", kSlices).size();
+  kubelet_.Restart();
   Register(*node);
   ASSERT_TRUE(Eventually([&] { return Requests(api_, "POST", kSlices).size() > before; }, kWait))
       << node->Log();

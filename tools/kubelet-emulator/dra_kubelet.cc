@@ -115,7 +115,7 @@ absl::Status DraKubelet::WaitAndRegister(const std::string& driver, absl::Durati
       return absl::DeadlineExceededError(absl::StrCat("no ", socket_name, " in ", registry_dir_,
                                                       " within ", absl::FormatDuration(timeout)));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   absl::StatusOr<std::string> registered = Register(socket_name);
   return registered.status();
