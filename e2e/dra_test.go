@@ -371,6 +371,14 @@ func TestDraSlices(t *testing.T) {
 	}
 	published := waitSlices(t, sgxDriver, "the simulated node's SGX devices", publishes(sgxDevices...))
 	t.Logf("slices: %s", slicesText(published))
+	// The slices follow the kubelet's registration of the driver: a pod placed on them before it
+	// fails its first prepare and waits out the kubelet's back-off.
+	logText := pluginLog(t)
+	registeredAt := strings.Index(logText, "registered DRA driver "+sgxDriver+" with the kubelet")
+	publishedAt := strings.Index(logText, "device(s) of "+sgxDriver+" in ResourceSlices")
+	if registeredAt < 0 || publishedAt >= 0 && publishedAt < registeredAt {
+		t.Errorf("slices published before the kubelet registered %s; plugin log:\n%s", sgxDriver, logText)
+	}
 	for _, s := range published {
 		if o := s.OwnerReferences; len(o) != 1 || o[0].APIVersion != "v1" || o[0].Kind != "Node" ||
 			o[0].Name != cluster.NodeName || o[0].UID != node.UID || o[0].Controller == nil || !*o[0].Controller {
