@@ -3,12 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "common/mutex.h"
 #include "support/temp_dir.h"
 
 namespace teedp::dra {
@@ -48,8 +51,8 @@ ResourceClaim AllocatedClaim(const std::string& uid) {
 // that makes every read fail as an unreachable server does.
 struct FakeApi {
   std::map<std::string, ResourceClaim> claims;
-  int reads = 0;
-  bool down = false;
+  std::atomic<int> reads{0};  // a request's claims are read on several threads
+  std::atomic<bool> down{false};
   ClaimReader Reader() {
     return [this](const resources::ClaimRef& ref) -> absl::StatusOr<ResourceClaim> {
       ++reads;
@@ -262,6 +265,41 @@ TEST_F(ClaimPreparerTest, PrepareAllAnswersEachClaimOfARequestInItsOrder) {
   EXPECT_EQ(*answers[2], *answers[0]);
   EXPECT_EQ(preparer->PreparedCount(), 1u);
   EXPECT_EQ(CdiFiles().size(), 1u);
+}
+
+TEST_F(ClaimPreparerTest, PrepareAllReadsTheClaimsOfARequestSideBySide) {
+  // Each read waits until four are in flight, as four slow GETs to the API server would overlap.
+  // Read one after the other, each gives up after the timeout and fails its claim instead.
+  Mutex mutex;
+  int in_flight = 0;
+  ClaimReader reader = [&](const resources::ClaimRef& ref) -> absl::StatusOr<ResourceClaim> {
+    MutexLock lock(&mutex);
+    ++in_flight;
+    if (!mutex.AwaitWithTimeout([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return in_flight >= 4; },
+                                absl::Seconds(30))) {
+      return absl::DeadlineExceededError("the reads of the request did not overlap");
+    }
+    ResourceClaim claim = AllocatedClaim(ref.uid);
+    claim.name = ref.name;
+    return claim;
+  };
+  absl::StatusOr<std::unique_ptr<ClaimPreparer>> preparer =
+      ClaimPreparer::Create({.driver = "sgx.tee.dev",
+                             .node_name = "node-a",
+                             .cdi_dir = dir_.path() + "/cdi",
+                             .checkpoint_path = checkpoint_path()},
+                            reader, SgxDevices);
+  ASSERT_TRUE(preparer.ok()) << preparer.status();
+  std::vector<resources::ClaimRef> claims;
+  for (int i = 0; i < 4; ++i) {
+    claims.push_back({"team-a", absl::StrCat("enclave-", i),
+                      absl::StrCat("0b7e6a52-3b86-4a35-9b3e-0c1f2e3d4c5", i)});
+  }
+  auto answers = (*preparer)->PrepareAll(claims);
+  ASSERT_EQ(answers.size(), 4u);
+  for (const auto& answer : answers) EXPECT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ((*preparer)->PreparedCount(), 4u);
+  EXPECT_EQ(CdiFiles().size(), 4u);
 }
 
 // The checkpoint is written once for the request; when that fails, no new claim of it is left
