@@ -85,8 +85,8 @@ if has_stage tsan; then
   # device plugin service (the async server's own completion-queue threads and streams), and the
   # kubelet endpoint (registration, retries, plugin-dir watch on its loop thread, Register results
   # arriving on gRPC's threads through EventLoop::Post) against the in-process kubelet emulator,
-  # the retry worker, and the DRA claim preparer (concurrent prepares and unprepares of shared
-  # claims).
+  # the retry worker and ParallelFor, the DRA claim preparer (concurrent prepares and unprepares
+  # of shared claims, a request's claims read side by side) and the slice keeper.
   # test/tsan.supp silences only what happens inside gRPC and the libraries under it (each entry
   # says why); TsanProbeTest proves it does not hide a race in our own ListAndWatch writes (it
   # passes only when TSan reports the race its build introduces).
@@ -96,7 +96,7 @@ if has_stage tsan; then
     tee_observe_tests tee_health_tests tee_dra_tests tee_tsan_probe_tests
   tsan_tests='MutexTest|EventLoopTest|RetryWorkerTest|SnapshotStoreTest|MetricsServerTest'
   tsan_tests+='|DeviceWatcherTest|PluginDirWatcherTest|PluginEndpointTest|ServiceTest'
-  tsan_tests+='|ClaimPreparerTest|TsanProbeTest'
+  tsan_tests+='|ClaimPreparerTest|ParallelForTest|SliceKeeperTest|TsanProbeTest'
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/test/tsan.supp" \
     run_ctest build-tsan -R "^($tsan_tests)\\."
 fi
