@@ -10,7 +10,7 @@ namespace {
 
 // Written before the release: a page of a writable segment that lost its private copy would read
 // the file's initial value again.
-int written_before_release = 1;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+int written_before_release = 1;
 
 TEST(ReleaseTextPagesTest, UnmapsTheCodeStartUpTouchedAndKeepsWrittenData) {
   written_before_release = 42;
