@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "app/background_grpc_init.h"
 #include "app/cdi_spec_writer.h"
 #include "app/daemon_options.h"
 #include "app/node_labels_updater.h"
@@ -81,8 +80,6 @@ class PluginDaemon {
   absl::Status WriteCdiSpec();
   static void LogPlan(const hw::Inventory& inventory, const resources::ResourcePlan& plan);
 
-  // First, so it is the last to go: the servers and channels below hold gRPC, not this.
-  BackgroundGrpcInit grpc_init_;
   DaemonOptions options_;
   hw::HostRoot root_;
   std::unique_ptr<hw::CpuidSource> cpuid_;
