@@ -1,13 +1,16 @@
-# tee_httplib: cpp-httplib for the metrics server and the Kubernetes API client, with OpenSSL,
-# zlib and brotli. Its CPPHTTPLIB_* defines must match how the code was built, and stay with the
-# files that include httplib.h (link tee_httplib PRIVATE) so nothing else compiles against OpenSSL.
+# tee_httplib: cpp-httplib for the metrics server and the Kubernetes API client, with OpenSSL and
+# zlib (and brotli in dynamic trees, whose shared library has it). Its CPPHTTPLIB_* defines must
+# match how the code was built, and stay with the files that include httplib.h (link
+# tee_httplib PRIVATE) so nothing else compiles against OpenSSL.
 #  - Dynamic trees use Debian's shared library and its split header (pkg-config cpp-httplib).
 #  - A static tree (TEE_STATIC_LINK) compiles it in header-only: Debian ships no archive, so
 #    scripts/install-httplib-header.sh installs the one header from Debian's own source package
 #    of the same version, and the defines are those Debian builds its library with (debian/rules
 #    adds CPPHTTPLIB_USE_POLL: poll rather than select, which fails on descriptors past 1023),
 #    and with our patch (scripts/httplib-no-ssl-init.patch): OpenSSL is set up when kubeapi
-#    first needs it, not before main.
+#    first needs it, not before main. Brotli is left out (Debian builds with it): none of the
+#    plugin's peers speaks it (the API server and Prometheus compress with gzip only), and its
+#    encoder's dictionary and tables were 0.67 MiB of the binary.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CPPHTTPLIB REQUIRED cpp-httplib)
 add_library(tee_httplib INTERFACE)
@@ -32,12 +35,8 @@ if(NOT header_version MATCHES "\"${CPPHTTPLIB_VERSION}\"" OR NOT header_patched)
                       "(${header_version}): run scripts/install-httplib-header.sh")
 endif()
 find_package(ZLIB REQUIRED)
-find_library(TEE_BROTLIDEC_ARCHIVE brotlidec REQUIRED)
-find_library(TEE_BROTLIENC_ARCHIVE brotlienc REQUIRED)
-find_library(TEE_BROTLICOMMON_ARCHIVE brotlicommon REQUIRED)
 target_include_directories(tee_httplib SYSTEM BEFORE INTERFACE ${TEE_HTTPLIB_HEADER_DIR})
 target_compile_definitions(tee_httplib INTERFACE CPPHTTPLIB_OPENSSL_SUPPORT
-                           CPPHTTPLIB_ZLIB_SUPPORT CPPHTTPLIB_BROTLI_SUPPORT CPPHTTPLIB_USE_POLL)
+                           CPPHTTPLIB_ZLIB_SUPPORT CPPHTTPLIB_USE_POLL)
 target_link_libraries(tee_httplib INTERFACE OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB
-                      ${TEE_BROTLIDEC_ARCHIVE} ${TEE_BROTLIENC_ARCHIVE}
-                      ${TEE_BROTLICOMMON_ARCHIVE} Threads::Threads)
+                      Threads::Threads)

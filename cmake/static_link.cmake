@@ -6,7 +6,7 @@
 # the shared libraries, and nothing measures their start-up).
 #
 # Debian ships static archives beside the shared libraries of gRPC and what it needs, protobuf,
-# abseil, yaml-cpp, OpenSSL, zlib and brotli, but its CMake packages name the shared ones: after
+# abseil, yaml-cpp, OpenSSL and zlib, but its CMake packages name the shared ones: after
 # the find_package calls, tee_link_static_archives() points each imported target at the archive
 # instead. CMake's link graph then orders the archives (and repeats them where they need each
 # other), so no hand-written link order is needed. gRPC 1.51 registers its plugins from grpc_init

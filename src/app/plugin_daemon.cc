@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "app/daemon_loop.h"
 #include "app/plan_report.h"
+#include "app/text_pages.h"
 #include "common/status_macros.h"
 #include "observe/logging.h"
 
@@ -127,15 +128,24 @@ absl::Status PluginDaemon::StartEndpoints() {
   for (Served& served : served_) {
     kubelet::PluginEndpoint::Options endpoint_options{options_.plugin_dir, served.resource_name,
                                                       options_.register_timeout, nullptr};
-    if (capacity_publisher_ != nullptr) {
+    endpoint_options.on_registered = [this] {
       // A kubelet that re-registers its Node may drop extended resources it does not serve.
-      endpoint_options.on_registered = [this] { capacity_publisher_->Request(); };
-    }
+      if (capacity_publisher_ != nullptr) capacity_publisher_->Request();
+      ReleaseStartUpCode();
+    };
     served.endpoint = std::make_unique<kubelet::PluginEndpoint>(loop_.get(), served.store.get(),
                                                                 std::move(endpoint_options));
     TEE_RETURN_IF_ERROR(served.endpoint->Start());
   }
   return absl::OkStatus();
+}
+
+void PluginDaemon::ReleaseStartUpCode() {
+  if (start_up_code_released_) return;
+  start_up_code_released_ = true;
+  if (absl::Status status = ReleaseTextPages(); !status.ok()) {
+    spdlog::debug("start-up code stays mapped: {}", status.ToString());
+  }
 }
 
 void PluginDaemon::StartMetrics() {

@@ -72,6 +72,9 @@ class PluginDaemon {
   absl::Status WatchDevices();
   absl::Status StartEndpoints();
   void StartMetrics();
+  // Once, at the first registration: start-up is over, so the pages of code and read-only data
+  // it mapped are let go (app/text_pages.h); what runs from then on maps its own again.
+  void ReleaseStartUpCode();
   void Reprobe();
   bool ShutdownEndpoints();
   absl::Status WriteCdiSpec();
@@ -95,6 +98,7 @@ class PluginDaemon {
   std::unique_ptr<observe::MetricsServer> metrics_server_;
   UniqueFd signal_fd_;  // SIGTERM and SIGINT, when the daemon handles them
   bool clean_shutdown_ = true;
+  bool start_up_code_released_ = false;  // loop thread
 };
 
 }  // namespace teedp::app

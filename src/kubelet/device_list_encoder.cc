@@ -1,7 +1,5 @@
 #include "kubelet/device_list_encoder.h"
 
-#include <google/protobuf/arena.h>
-
 #include <string>
 
 #include "resources/device_id.h"
@@ -10,22 +8,52 @@
 namespace teedp::kubelet {
 namespace {
 
-// Devices per chunk of the serialized list: enough to amortise each chunk's serialization, few
-// enough that the chunk's message objects stay small and are reused from one chunk to the next.
-constexpr int kChunkDevices = 4096;
+// Protobuf's wire format (protobuf.dev/programming-guides/encoding): a length-delimited field is
+// its tag (field number << 3 | 2), the payload's length as a varint, then the payload.
+constexpr char kField1Bytes = (1 << 3) | 2;  // ListAndWatchResponse.devices, Device.ID,
+                                             // TopologyInfo.nodes
+constexpr char kField2Bytes = (2 << 3) | 2;  // Device.health
+constexpr char kField3Bytes = (3 << 3) | 2;  // Device.topology
+constexpr char kField1Varint = 1 << 3;       // NUMANode.ID
 
-// Calls `emit(device)` for every unit of the plan, in index order; `device` is reused.
-template <typename Emit>
-void ForEachDevice(const resources::ResourcePlan& plan, Emit emit) {
-  const std::string health = plan.healthy ? kHealthy : kUnhealthy;
-  for (const resources::UnitBlock& block : plan.blocks) {
-    for (uint32_t index = block.first; index < block.first + block.count; ++index) {
-      v1beta1::Device* device = emit();
-      resources::AppendDeviceId(index, device->mutable_id());
-      device->set_health(health);
-      if (plan.has_topology) device->mutable_topology()->add_nodes()->set_id(block.numa_node);
-    }
+void AppendVarint(uint64_t value, std::string* out) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>(value | 0x80));
+    value >>= 7;
   }
+  out->push_back(static_cast<char>(value));
+}
+
+void AppendLengthDelimited(char tag, const std::string& payload, std::string* out) {
+  out->push_back(tag);
+  AppendVarint(payload.size(), out);
+  out->append(payload);
+}
+
+// What follows the ID in each Device of a block: its health and, with topology, its NUMA node
+// (proto3 leaves a zero NUMANode.ID out, the node itself stays).
+std::string DeviceSuffix(const resources::ResourcePlan& plan, const resources::UnitBlock& block) {
+  std::string suffix;
+  AppendLengthDelimited(kField2Bytes, plan.healthy ? kHealthy : kUnhealthy, &suffix);
+  if (plan.has_topology) {
+    std::string node;
+    if (block.numa_node != 0) {
+      node.push_back(kField1Varint);
+      AppendVarint(static_cast<uint64_t>(int64_t{block.numa_node}), &node);
+    }
+    std::string topology;
+    AppendLengthDelimited(kField1Bytes, node, &topology);
+    AppendLengthDelimited(kField3Bytes, topology, &suffix);
+  }
+  return suffix;
+}
+
+// One ListAndWatchResponse.devices entry.
+void AppendDevice(const std::string& id, const std::string& suffix, std::string* out) {
+  out->push_back(kField1Bytes);
+  AppendVarint(2 + id.size() + suffix.size(), out);  // the ID's tag and length: a byte each
+  AppendLengthDelimited(kField1Bytes, id, out);
+  out->append(suffix);
 }
 
 }  // namespace
@@ -33,29 +61,33 @@ void ForEachDevice(const resources::ResourcePlan& plan, Emit emit) {
 v1beta1::ListAndWatchResponse BuildDeviceList(const resources::ResourcePlan& plan) {
   v1beta1::ListAndWatchResponse response;
   response.mutable_devices()->Reserve(static_cast<int>(plan.unit_count));
-  ForEachDevice(plan, [&response] { return response.add_devices(); });
+  for (const resources::UnitBlock& block : plan.blocks) {
+    for (uint32_t index = block.first; index < block.first + block.count; ++index) {
+      v1beta1::Device* device = response.add_devices();
+      resources::AppendDeviceId(index, device->mutable_id());
+      device->set_health(plan.healthy ? kHealthy : kUnhealthy);
+      if (plan.has_topology) device->mutable_topology()->add_nodes()->set_id(block.numa_node);
+    }
+  }
   return response;
 }
 
 grpc::Slice SerializeDeviceList(const resources::ResourcePlan& plan) {
-  // Serialized messages concatenate into their merge, and a repeated field merges by appending,
-  // so the list serialized a chunk at a time is byte for byte the whole list serialized, without
-  // holding 180,000 Device objects (tens of MiB) at once. Each chunk lives on an arena that is
-  // reset after it is written: clearing a heap message frees every Device's topology, so the
-  // next chunk would allocate them all again.
+  // Written in protobuf's wire format directly, with each block's fixed part encoded once:
+  // building the messages first took most of the 3 ms from plan to served at 8,192 units. The
+  // bytes are protobuf's serialization of BuildDeviceList(plan) (tested), and as many as the plan
+  // promised the kubelet.
   std::string bytes;
   bytes.reserve(resources::EncodedDeviceListBytes(plan.blocks, plan.has_topology, plan.healthy));
-  google::protobuf::Arena arena;
-  auto* chunk = google::protobuf::Arena::CreateMessage<v1beta1::ListAndWatchResponse>(&arena);
-  ForEachDevice(plan, [&] {
-    if (chunk->devices_size() == kChunkDevices) {
-      chunk->AppendToString(&bytes);
-      arena.Reset();
-      chunk = google::protobuf::Arena::CreateMessage<v1beta1::ListAndWatchResponse>(&arena);
+  std::string id;
+  for (const resources::UnitBlock& block : plan.blocks) {
+    const std::string suffix = DeviceSuffix(plan, block);
+    for (uint32_t index = block.first; index < block.first + block.count; ++index) {
+      id.clear();
+      resources::AppendDeviceId(index, &id);
+      AppendDevice(id, suffix, &bytes);
     }
-    return chunk->add_devices();
-  });
-  chunk->AppendToString(&bytes);
+  }
   return grpc::Slice(bytes);  // one copy into the ref-counted slice the streams share
 }
 

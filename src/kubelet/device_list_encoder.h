@@ -1,8 +1,9 @@
 // Provides the translation of a ResourcePlan into the ListAndWatchResponse the kubelet receives:
-// the message built by protobuf, and its serialization by protobuf, done once per published
-// snapshot into one gRPC slice that every stream shares. The size is exactly what
-// resources::EncodedDeviceListBytes promised (tested against protobuf's ByteSizeLong), so the
-// kubelet's limit holds.
+// the message built by protobuf (for tests and tools), and the serialized list written once per
+// published snapshot into one gRPC slice that every stream shares, in protobuf's wire format
+// without building the messages (tested byte for byte against protobuf's serialization). The
+// size is exactly what resources::EncodedDeviceListBytes promised (tested against protobuf's
+// ByteSizeLong), so the kubelet's limit holds.
 // Thread safety: pure functions.
 #pragma once
 
@@ -20,7 +21,7 @@ inline constexpr const char* kUnhealthy = "Unhealthy";
 // topology and the plan's health.
 v1beta1::ListAndWatchResponse BuildDeviceList(const resources::ResourcePlan& plan);
 
-// BuildDeviceList(plan) serialized (byte for byte), built a few thousand devices at a time.
+// BuildDeviceList(plan) serialized, byte for byte, written directly.
 grpc::Slice SerializeDeviceList(const resources::ResourcePlan& plan);
 
 }  // namespace teedp::kubelet

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "node_harness.h"
 
@@ -25,6 +26,19 @@ TEST(ServeTest, RegistersWithTheKubeletAsTheApiRequires) {
   auto options = node.kubelet().GetDevicePluginOptions(kEpcResource);
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_TRUE(options->get_preferred_allocation_available());
+}
+
+// Start-up maps most of the binary's code (fault-around maps the pages beside each one run); once
+// registered the plugin lets those pages go (app/text_pages.h) and maps again only what it runs.
+TEST(ServeTest, LetsGoOfTheStartUpCodeOnceRegistered) {
+  NodeHarness node;
+  ASSERT_TRUE(node.WaitRegistered()) << node.Log();
+  std::optional<MappedKib> code;
+  EXPECT_TRUE(Eventually([&] {
+    code = ExecutableCodeKib(node.plugin().pid());
+    return code && code->rss < code->size / 2;
+  })) << "code mapped: "
+      << (code ? code->size : -1) << " KiB, resident: " << (code ? code->rss : -1) << " KiB";
 }
 
 TEST(ServeTest, AdvertisesOneHealthyDevicePerMibWithItsNumaNode) {

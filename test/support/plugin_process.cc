@@ -94,6 +94,33 @@ long RssKib(pid_t pid) {
   return -1;
 }
 
+std::optional<MappedKib> ExecutableCodeKib(pid_t pid) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::error_code error;
+  const std::string executable = std::filesystem::read_symlink(proc + "/exe", error).string();
+  if (error) return std::nullopt;
+  std::ifstream smaps(proc + "/smaps");
+  std::optional<MappedKib> code;
+  bool in_code = false;  // the lines below belong to an executable mapping of the binary
+  std::string line;
+  while (std::getline(smaps, line)) {
+    std::istringstream fields(line);
+    std::string range, permissions, offset, device, inode, path;
+    const bool mapping = bool(fields >> range >> permissions >> offset >> device >> inode) &&
+                         range.find('-') != std::string::npos && permissions.size() == 4;
+    if (mapping) {
+      fields >> path;
+      in_code = permissions[2] == 'x' && path == executable;
+      if (in_code && !code) code = MappedKib{};
+    } else if (in_code && line.starts_with("Size:")) {
+      code->size += std::strtol(line.c_str() + 5, nullptr, 10);
+    } else if (in_code && line.starts_with("Rss:")) {
+      code->rss += std::strtol(line.c_str() + 4, nullptr, 10);
+    }
+  }
+  return code;
+}
+
 int CountOccurrences(const std::string& text, const std::string& needle) {
   int count = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {

@@ -27,6 +27,14 @@ CommandResult RunBinary(const std::vector<std::string>& args);
 int OpenFdCount(pid_t pid);
 // VmRSS from /proc/<pid>/status in KiB, or -1 when the process is gone.
 long RssKib(pid_t pid);
+// Sizes of a process's mappings in KiB: mapped (the address range) and resident.
+struct MappedKib {
+  long size = 0;
+  long rss = 0;
+};
+// The executable mappings (code) of the process's own binary, from /proc/<pid>/smaps; nullopt
+// when the process is gone or maps no code of its binary.
+std::optional<MappedKib> ExecutableCodeKib(pid_t pid);
 // How often `needle` occurs in `text`.
 int CountOccurrences(const std::string& text, const std::string& needle);
 
