@@ -24,6 +24,12 @@ void AppendVarint(uint64_t value, std::string* out) {
   out->push_back(static_cast<char>(value));
 }
 
+size_t VarintSize(uint64_t value) {
+  size_t bytes = 1;
+  for (; value >= 0x80; value >>= 7) ++bytes;
+  return bytes;
+}
+
 void AppendLengthDelimited(char tag, const std::string& payload, std::string* out) {
   out->push_back(tag);
   AppendVarint(payload.size(), out);
@@ -51,7 +57,7 @@ std::string DeviceSuffix(const resources::ResourcePlan& plan, const resources::U
 // One ListAndWatchResponse.devices entry.
 void AppendDevice(const std::string& id, const std::string& suffix, std::string* out) {
   out->push_back(kField1Bytes);
-  AppendVarint(2 + id.size() + suffix.size(), out);  // the ID's tag and length: a byte each
+  AppendVarint(1 + VarintSize(id.size()) + id.size() + suffix.size(), out);  // 1: the ID's tag
   AppendLengthDelimited(kField1Bytes, id, out);
   out->append(suffix);
 }
