@@ -35,6 +35,23 @@ class ApiServerClientTest : public ::testing::Test {
   static std::string Message(const absl::StatusOr<ApiAnswer>& answer) {
     return std::string(answer.status().message());
   }
+  // Sends one request per method in turn through one client; the client ports the server saw
+  // them come from (one port: one connection), none when a request failed.
+  std::vector<int> PortsOfRequestsInSequence(const FakeApiServer& server,
+                                             const std::vector<std::string>& methods) const {
+    const ApiServerClient client(Config(server.port()));
+    for (const std::string& method : methods) {
+      absl::StatusOr<ApiAnswer> answer =
+          client.Send({.method = method, .path = "/api/v1/nodes/n1"});
+      EXPECT_TRUE(answer.ok()) << method << ": " << answer.status();
+      if (!answer.ok()) return {};
+    }
+    std::vector<int> ports;
+    for (const testing::RecordedRequest& request : server.requests()) {
+      ports.push_back(request.remote_port);
+    }
+    return ports;
+  }
 
   TempDir dir_;
   TestPki pki_;
@@ -189,28 +206,18 @@ TEST_F(ApiServerClientTest, UnreadableTokenOrCaFailsBeforeConnecting) {
 // A TLS handshake costs more than a small GET: requests in sequence share one connection.
 TEST_F(ApiServerClientTest, RequestsInSequenceShareOneConnection) {
   FakeApiServer server(pki_);
-  const ApiServerClient client(Config(server.port()));
-  for (const char* method : {"GET", "PATCH", "GET"}) {
-    absl::StatusOr<ApiAnswer> answer = client.Send({.method = method, .path = "/api/v1/nodes/n1"});
-    ASSERT_TRUE(answer.ok()) << answer.status();
-  }
-  const std::vector<testing::RecordedRequest> seen = server.requests();
-  ASSERT_EQ(seen.size(), 3u);
-  EXPECT_EQ(seen[1].remote_port, seen[0].remote_port);
-  EXPECT_EQ(seen[2].remote_port, seen[0].remote_port);
+  const std::vector<int> ports = PortsOfRequestsInSequence(server, {"GET", "PATCH", "GET"});
+  ASSERT_EQ(ports.size(), 3u);
+  EXPECT_EQ(ports[1], ports[0]);
+  EXPECT_EQ(ports[2], ports[0]);
 }
 
 TEST_F(ApiServerClientTest, AConnectionTheServerClosedIsReplacedByANewOne) {
   FakeApiServer server(pki_, "127.0.0.1", /*requests_per_connection=*/1);
-  const ApiServerClient client(Config(server.port()));
-  for (int i = 0; i < 3; ++i) {
-    absl::StatusOr<ApiAnswer> answer = client.Send({.method = "GET", .path = "/api/v1/nodes/n1"});
-    ASSERT_TRUE(answer.ok()) << answer.status();
-  }
-  const std::vector<testing::RecordedRequest> seen = server.requests();
-  ASSERT_EQ(seen.size(), 3u);
-  EXPECT_NE(seen[1].remote_port, seen[0].remote_port);
-  EXPECT_NE(seen[2].remote_port, seen[1].remote_port);
+  const std::vector<int> ports = PortsOfRequestsInSequence(server, {"GET", "GET", "GET"});
+  ASSERT_EQ(ports.size(), 3u);
+  EXPECT_NE(ports[1], ports[0]);
+  EXPECT_NE(ports[2], ports[1]);
 }
 
 // The server may close an idle connection just as a request goes out on it: a GET is sent again
