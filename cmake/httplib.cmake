@@ -1,15 +1,17 @@
-# tee_httplib: cpp-httplib for the metrics server and the Kubernetes API client, with OpenSSL and
-# zlib (and brotli in dynamic trees, whose shared library has it). Its CPPHTTPLIB_* defines must
-# match how the code was built, and stay with the files that include httplib.h (link
-# tee_httplib PRIVATE) so nothing else compiles against OpenSSL.
+# tee_httplib: cpp-httplib for the metrics server (plain HTTP) and the tests' stand-in API server
+# (HTTPS, kubeapi/testing_api_server.h), with OpenSSL and zlib (and brotli in dynamic trees, whose
+# shared library has it). Its CPPHTTPLIB_* defines must match how the code was built and be the
+# same in every file of a binary; they stay with the files that include httplib.h (link
+# tee_httplib PRIVATE). The plugin's own HTTPS client is mbedTLS (cmake/tls.cmake): nothing in the
+# plugin calls OpenSSL, and the static link's --gc-sections leaves none of it in the binary.
 #  - Dynamic trees use Debian's shared library and its split header (pkg-config cpp-httplib).
 #  - A static tree (TEE_STATIC_LINK) compiles it in header-only: Debian ships no archive, so
 #    scripts/install-httplib-header.sh installs the one header from Debian's own source package
 #    of the same version, and the defines are those Debian builds its library with (debian/rules
 #    adds CPPHTTPLIB_USE_POLL: poll rather than select, which fails on descriptors past 1023),
-#    and with our patch (scripts/httplib-no-ssl-init.patch): OpenSSL is set up when kubeapi
-#    first needs it, not before main. Brotli is left out (Debian builds with it): none of the
-#    plugin's peers speaks it (the API server and Prometheus compress with gzip only), and its
+#    and with our patch (scripts/httplib-no-ssl-init.patch): no OpenSSL set-up before main,
+#    which would keep OpenSSL in every binary that includes the header. Brotli is left out
+#    (Debian builds with it): none of the plugin's peers speaks it (the API server and Prometheus compress with gzip only), and its
 #    encoder's dictionary and tables were 0.67 MiB of the binary.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CPPHTTPLIB REQUIRED cpp-httplib)

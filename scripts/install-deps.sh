@@ -33,6 +33,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libspdlog-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
+  libmbedtls-dev libhttp-parser-dev  # the API client's HTTPS (cmake/tls.cmake)
   patch xz-utils  # scripts/install-httplib-header.sh
 )
 if [ "${1:-}" != "--build" ]; then

@@ -1,11 +1,11 @@
-// Provides ApiServerClient: HTTPS requests to the Kubernetes API server with the pod's bearer
-// token, the server's certificate verified against the configured CA file only (never skipped),
-// every network step bounded by a timeout and the answer body bounded in size. Transport failures
-// become Status errors that name the address, the CA file or the timeout. Connections are kept
-// alive and reused by later requests (a TLS handshake costs more than a small GET); copies of a
-// client share them.
-// Thread safety: Send is const and may be called from several threads at once: each call has a
-// connection of its own while it runs.
+// Provides ApiServerClient: HTTPS requests to the Kubernetes API server (HTTP/1.1,
+// http_exchange.h, over TLS 1.2, tls_stream.h) with the pod's bearer token, the server's
+// certificate verified against the configured CA file only (never skipped), every network step
+// bounded by a timeout and the answer body bounded in size. Transport failures become Status errors
+// that name the address, the CA file or the timeout. Connections are kept alive and reused by later
+// requests (a TLS handshake costs more than a small GET); copies of a client share them. Thread
+// safety: Send is const and may be called from several threads at once: each call has a connection
+// of its own while it runs.
 #pragma once
 
 #include <memory>
@@ -13,21 +13,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "kubeapi/http_exchange.h"
 #include "kubeapi/in_cluster_config.h"
 
 namespace teedp::kubeapi {
-
-struct ApiRequest {
-  std::string method = "GET";
-  std::string path;               // "/api/v1/nodes/<name>/status"
-  std::string content_type = {};  // empty when there is no body
-  std::string body = {};
-};
-
-struct ApiAnswer {
-  int http_status = 0;
-  std::string body;
-};
 
 // Answers larger than this are refused rather than buffered (a Node object is tens of KiB).
 inline constexpr size_t kMaxAnswerBytes = size_t{8} << 20;

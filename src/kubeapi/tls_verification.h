@@ -1,29 +1,28 @@
-// Provides RequireVerifiedPeer and TakeVerifyError: OpenSSL itself verifies the API server during
-// the TLS handshake (chain to the one CA file, and the certificate's name or IP against the host),
-// and the reason of a rejection is kept for the error message. cpp-httplib's own check is left off
-// on purpose: Debian's 0.11.4 compares IP subjectAltNames with a fixed length (an over-read with
-// an IPv6 host and IPv4 entries, found by ASan, and uninitialised bytes for IPv4 hosts).
-// Thread safety: RequireVerifiedPeer configures one SSL_CTX before use; the recorded reason is
-// per thread (the handshake runs on the calling thread).
+// Provides IpAddressBytes, CertificateNamesAddress and VerifyFailureReason: the parts of checking
+// the API server's certificate that mbedTLS 2.28 leaves to its caller. mbedTLS verifies the chain
+// to the CA file and a DNS name against dNSName subjectAltNames; an API server reached by IP
+// address (KUBERNETES_SERVICE_HOST is one) is matched here against iPAddress subjectAltNames, and
+// the verdict flags become words that point at the fix.
+// Thread safety: pure functions over their arguments.
 #pragma once
 
-#include <openssl/ssl.h>
+#include <mbedtls/x509_crt.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
-
-#include "absl/status/status.h"
+#include <string_view>
 
 namespace teedp::kubeapi {
 
-// Makes `context` trust only the certificates in `ca_file` (no system store), require a peer
-// certificate that chains to them, and require it to name `host` (an IPv4/IPv6 address is matched
-// against IP subjectAltNames, a name against DNS ones). Errors: FailedPrecondition naming the CA
-// file when it cannot be loaded, InvalidArgument when the host cannot be set.
-absl::Status RequireVerifiedPeer(SSL_CTX* context, const std::string& ca_file,
-                                 const std::string& host);
+// The 4 or 16 network-order bytes of an IPv4 or bare IPv6 address, nullopt for a host name.
+std::optional<std::string> IpAddressBytes(const std::string& host);
 
-// The first X509_V_ERR_* the handshake on this thread recorded since the last call, or X509_V_OK;
-// resets the record.
-int TakeVerifyError();
+// Whether one of `certificate`'s iPAddress subjectAltNames is `address` (IpAddressBytes form).
+bool CertificateNamesAddress(const mbedtls_x509_crt& certificate, std::string_view address);
+
+// Why verification failed, from mbedTLS's MBEDTLS_X509_BADCERT_* `flags` (several reasons are
+// joined with "; "). `host` is what the certificate had to name.
+std::string VerifyFailureReason(uint32_t flags, const std::string& host);
 
 }  // namespace teedp::kubeapi
