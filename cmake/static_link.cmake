@@ -31,7 +31,10 @@ if(TEE_STATIC_LINK)
   set(OPENSSL_USE_STATIC_LIBS TRUE)
   # Each function and object in its own section, so the linker drops what nothing calls.
   add_compile_options(-ffunction-sections -fdata-sections)
-  add_link_options(-static-libstdc++ -static-libgcc -Wl,--gc-sections)
+  # pack-relative-relocs (DT_RELR, glibc 2.36): a position-independent executable's relative
+  # relocations as a bitmap, 8 KiB where the plain table was 0.78 MiB of the binary.
+  add_link_options(-static-libstdc++ -static-libgcc -Wl,--gc-sections
+                   -Wl,-z,pack-relative-relocs)
 endif()
 
 # The archive beside a shared library (libfoo.so.1.2 -> libfoo.a), or "" when there is none.
