@@ -47,6 +47,9 @@ absl::Status PluginEndpoint::Start() {
     spdlog::warn("plugin directory {} did not exist; created it", options_.plugin_dir);
   }
   TEE_RETURN_IF_ERROR(WatchDirectory());
+  // The kubelet's connection comes up while our server starts (Register follows Serve).
+  const bool kubelet_running = std::filesystem::exists(KubeletSocket(), error);
+  if (kubelet_running) registration_.Connect(KubeletSocket());
   if (absl::Status status = Serve(); !status.ok()) {
     // Another instance answering, or a path no socket can have: waiting would not help. A
     // directory we cannot bind in (read-only for now, being replaced) may heal: retry.
@@ -55,7 +58,7 @@ absl::Status PluginEndpoint::Start() {
     ScheduleRetry();
     return absl::OkStatus();
   }
-  if (std::filesystem::exists(KubeletSocket(), error)) {
+  if (kubelet_running) {
     Register();
   } else {
     spdlog::info("kubelet not running yet ({} missing); waiting for it", KubeletSocket());

@@ -2,6 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "deviceplugin/v1beta1/api.grpc.pb.h"
 #include "kubelet/device_plugin_service.h"
@@ -25,6 +27,20 @@ v1beta1::RegisterRequest MakeRegisterRequest(const std::string& resource_name,
   return request;
 }
 
+namespace {
+
+// A fresh channel with its own connection: gRPC otherwise shares one connection per target
+// process-wide, and a failed dial while kubelet.sock was missing would make the next attempt wait
+// out gRPC's reconnect backoff (about a second) after the kubelet is back.
+std::shared_ptr<grpc::Channel> NewChannel(const std::string& kubelet_socket) {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel("unix://" + kubelet_socket, grpc::InsecureChannelCredentials(),
+                                   arguments);
+}
+
+}  // namespace
+
 RegistrationClient::RegistrationClient() = default;
 
 RegistrationClient::~RegistrationClient() {
@@ -46,13 +62,17 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
   auto* call = new Call;
   call->request = request;
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
-  // A fresh channel with its own connection per attempt: gRPC otherwise shares one connection
-  // per target process-wide, and a failed dial while kubelet.sock was missing would make the
-  // next attempt wait out gRPC's reconnect backoff (about a second) after the kubelet is back.
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  call->stub = v1beta1::Registration::NewStub(grpc::CreateCustomChannel(
-      "unix://" + kubelet_socket, grpc::InsecureChannelCredentials(), arguments));
+  std::shared_ptr<grpc::Channel> channel;
+  bool connected_for_this = false;
+  {
+    teedp::MutexLock lock(&mutex_);
+    channel = std::move(connecting_);
+    connected_for_this = std::exchange(connecting_to_, "") == kubelet_socket;
+  }
+  if (!connected_for_this) channel = nullptr;  // released outside the lock
+  // A fresh channel per attempt (NewChannel), unless Connect started this one for it.
+  call->stub =
+      v1beta1::Registration::NewStub(channel != nullptr ? channel : NewChannel(kubelet_socket));
   {
     teedp::MutexLock lock(&mutex_);
     in_flight_.insert(call);
@@ -76,6 +96,15 @@ void RegistrationClient::Register(const std::string& kubelet_socket,
       });
 }
 
+void RegistrationClient::Connect(const std::string& kubelet_socket) {
+  std::shared_ptr<grpc::Channel> channel = NewChannel(kubelet_socket);
+  channel->GetState(/*try_to_connect=*/true);
+  std::shared_ptr<grpc::Channel> replaced;  // released outside the lock
+  teedp::MutexLock lock(&mutex_);
+  replaced = std::exchange(connecting_, std::move(channel));
+  connecting_to_ = kubelet_socket;
+}
+
 void RegistrationClient::Finished(Call* call) {
   // Not deleted here: tearing down a channel inside its own callback can deadlock in gRPC.
   teedp::MutexLock lock(&mutex_);
@@ -97,8 +126,11 @@ void RegistrationClient::ReleaseFinished() {
 }
 
 void RegistrationClient::CancelAll() {
+  std::shared_ptr<grpc::Channel> connecting;  // released outside the lock
   teedp::MutexLock lock(&mutex_);
   for (Call* call : in_flight_) call->context.TryCancel();
+  connecting = std::move(connecting_);
+  connecting_to_.clear();
 }
 
 }  // namespace teedp::kubelet

@@ -17,6 +17,10 @@
 #include "common/mutex.h"
 #include "deviceplugin/v1beta1/api.pb.h"
 
+namespace grpc {
+class Channel;
+}  // namespace grpc
+
 namespace teedp::kubelet {
 
 inline constexpr const char* kApiVersion = "v1beta1";
@@ -40,7 +44,11 @@ class RegistrationClient {
   // Unavailable when nothing listens).
   void Register(const std::string& kubelet_socket, const v1beta1::RegisterRequest& request,
                 std::chrono::milliseconds timeout, Done done);
-  // Cancels calls still in flight; their callbacks get Cancelled.
+  // Starts connecting to the kubelet at `kubelet_socket` for the next Register to it, which then
+  // uses this channel: the connection's set-up (gRPC's resolver, the socket, HTTP/2's settings)
+  // runs on gRPC's threads while the caller starts its own server. Replaces one not used yet.
+  void Connect(const std::string& kubelet_socket);
+  // Cancels calls still in flight (their callbacks get Cancelled) and drops a connecting channel.
   void CancelAll();
   // Frees the channels of calls that completed. Call it from the owner's thread after `done`
   // ran (never from inside `done`: gRPC must not tear a channel down in its own callback); an
@@ -67,6 +75,9 @@ class RegistrationClient {
   TestHooks hooks_;
   teedp::Mutex mutex_;
   std::set<Call*> in_flight_ ABSL_GUARDED_BY(mutex_);
+  // What Connect started, for the next Register to `connecting_to_`.
+  std::shared_ptr<grpc::Channel> connecting_ ABSL_GUARDED_BY(mutex_);
+  std::string connecting_to_ ABSL_GUARDED_BY(mutex_);
   std::vector<std::unique_ptr<Call>> finished_ ABSL_GUARDED_BY(mutex_);
   // Register calls whose callback has not returned yet; the destructor waits for zero.
   size_t callbacks_pending_ ABSL_GUARDED_BY(mutex_) = 0;
