@@ -3,7 +3,8 @@
 # shared library has it). Its CPPHTTPLIB_* defines must match how the code was built and be the
 # same in every file of a binary; they stay with the files that include httplib.h (link
 # tee_httplib PRIVATE). The plugin's own HTTPS client is mbedTLS (cmake/tls.cmake): nothing in the
-# plugin calls OpenSSL, and the static link's --gc-sections leaves none of it in the binary.
+# plugin calls OpenSSL, and the static link's --gc-sections leaves only its CPU-feature probe
+# (2 KiB, which OpenSSL runs before main) of it in the binary.
 #  - Dynamic trees use Debian's shared library and its split header (pkg-config cpp-httplib).
 #  - A static tree (TEE_STATIC_LINK) compiles it in header-only: Debian ships no archive, so
 #    scripts/install-httplib-header.sh installs the one header from Debian's own source package

@@ -60,6 +60,10 @@ int RandomBytes(void* /*unused*/, unsigned char* out, size_t size) {
   return 0;
 }
 
+constexpr std::array<mbedtls_ecp_group_id, 5> kCurves = {
+    MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1,
+    MBEDTLS_ECP_DP_SECP521R1, MBEDTLS_ECP_DP_NONE};
+
 struct AddressesFree {
   void operator()(addrinfo* addresses) const { ::freeaddrinfo(addresses); }
 };
@@ -156,6 +160,10 @@ absl::Status TlsStream::Handshake(const ApiServerEndpoint& endpoint, const std::
   if (result != 0) return absl::InternalError("mbedTLS: " + MbedtlsText(result));
   // The API server speaks TLS 1.2 and 1.3 (Go's minimum is 1.2); 1.0 and 1.1 are refused.
   mbedtls_ssl_conf_min_version(&config_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+  // mbedTLS 2.28 offers its curves largest first, and a server that follows the client's order
+  // (OpenSSL's default) then does the key exchange on P-521: 15 ms of CPU per handshake here.
+  // X25519 and P-256 first, as Go's API server prefers; P-384 and P-521 stay for certificates.
+  mbedtls_ssl_conf_curves(&config_, kCurves.data());
   mbedtls_ssl_conf_authmode(&config_, MBEDTLS_SSL_VERIFY_REQUIRED);
   mbedtls_ssl_conf_ca_chain(&config_, &ca_chain_, nullptr);
   mbedtls_ssl_conf_rng(&config_, &RandomBytes, nullptr);
