@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "hw/simulated_node.h"
 
 namespace teedp::bench {
@@ -29,12 +31,13 @@ hw::SimulatedNode TwoNumaNodes(uint64_t epc_bytes) {
   return node;
 }
 
-// One line per emulator event on stderr; stderr is unbuffered, so lines from gRPC threads stay
-// whole in practice.
+// One line per event on stderr; stderr is unbuffered, so lines from gRPC threads stay whole in
+// practice. The UTC time of day places each line among the plugin's own log lines.
 std::function<void(const std::string&)> EventPrinter() {
   const Clock::time_point origin = Clock::now();
   return [origin](const std::string& line) {
-    std::fprintf(stderr, "  [%9.3f ms] kubelet: %s\n", ToMillis(Clock::now() - origin),
+    const std::string wall = absl::FormatTime("%H:%M:%E6S", absl::Now(), absl::UTCTimeZone());
+    std::fprintf(stderr, "  [%9.3f ms %s] %s\n", ToMillis(Clock::now() - origin), wall.c_str(),
                  line.c_str());
   };
 }
@@ -60,7 +63,12 @@ absl::StatusOr<std::unique_ptr<PluginRunner>> PluginRunner::Create(const std::st
   absl::Status written = hw::WriteSimulatedNode(*dir + "/host", TwoNumaNodes(epc_bytes));
   if (!written.ok()) return written;
   emulator::EmulatorOptions options{.plugin_dir = *dir + "/dp"};
-  if (verbose) options.on_event = EventPrinter();
+  if (verbose) {
+    runner->print_event_ = EventPrinter();
+    options.on_event = [print = runner->print_event_](const std::string& line) {
+      print(absl::StrCat("kubelet: ", line));
+    };
+  }
   auto kubelet = emulator::KubeletEmulator::Start(std::move(options));
   if (!kubelet.ok()) return kubelet.status();
   runner->kubelet_ = std::move(kubelet).value();
@@ -95,6 +103,7 @@ absl::StatusOr<Clock::time_point> PluginRunner::StartPlugin() {
       ChildProcess::Spawn(argv, dir_ + "/plugin.log");
   if (!child.ok()) return child.status();
   plugin_ = std::move(child).value();
+  if (print_event_) print_event_(absl::StrCat("bench: plugin started, pid ", plugin_->pid()));
   return start;
 }
 

@@ -27,7 +27,8 @@ class PluginRunner {
  public:
   // Creates the directory, writes the node and starts the emulator (the kubelet is up before the
   // plugin, as on a running node). The plugin is not started yet. Internal naming what failed.
-  // `verbose`: every emulator event goes to stderr with milliseconds since Create.
+  // `verbose`: every emulator event, and the plugin's start, go to stderr with milliseconds since
+  // Create and the UTC time of day.
   static absl::StatusOr<std::unique_ptr<PluginRunner>> Create(const std::string& binary,
                                                               uint64_t epc_bytes, bool verbose);
   // Stops the plugin (SIGTERM, SIGKILL after 2 s), then the emulator, then removes the directory.
@@ -59,6 +60,7 @@ class PluginRunner {
   const std::string dir_;  // /tmp/teeb-XXXXXX: socket paths must stay under 108 bytes
   std::unique_ptr<emulator::KubeletEmulator> kubelet_;
   std::unique_ptr<ChildProcess> plugin_;
+  std::function<void(const std::string&)> print_event_;  // set when verbose
 };
 
 }  // namespace teedp::bench
