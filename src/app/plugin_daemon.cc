@@ -117,6 +117,13 @@ std::vector<Step> PluginDaemon::StartUpSteps() {
        [this] {
          if (metrics_server_ != nullptr) metrics_server_->Stop();
        }},
+      // Register is on its way: encode the lists while the kubelet answers, before it asks.
+      {"device lists",
+       [this] {
+         for (const Served& served : served_) served.store->Current()->devices();
+         return absl::OkStatus();
+       },
+       nullptr},
   };
 }
 

@@ -37,6 +37,9 @@ void ListAndWatchStream::OnRequested(bool ok) {
   opened_ = std::chrono::steady_clock::now();
   environment_.counters->RecordStreamOpened();
   std::shared_ptr<const PluginSnapshot> first = environment_.store->AddWatcher(this);
+  // Encoded already unless this call beat the daemon's start-up to it: then it encodes here,
+  // once, before taking the lock a publish waits on.
+  first->devices();
   teedp::MutexLock lock(&mutex_);
   started_ = true;
   // A publish may have raced in between; send whichever is newer.
@@ -63,7 +66,7 @@ void ListAndWatchStream::StartWriteLocked(std::shared_ptr<const PluginSnapshot> 
   // A closed gate means the server is shutting down: the call is cancelled and its done tag
   // follows, so there is nothing left to send.
   bool writing = environment_.gate->StartIfOpen(
-      [this, &snapshot] { writer_.Write(snapshot->devices, &written_tag_); });
+      [this, &snapshot] { writer_.Write(snapshot->devices(), &written_tag_); });
   if (!writing) return;
   sent_version_ = snapshot->version;
   in_flight_ = std::move(snapshot);
@@ -80,7 +83,7 @@ void ListAndWatchStream::StartWriteLocked(std::shared_ptr<const PluginSnapshot> 
 void ListAndWatchStream::ProbeUnorderedWrite(std::shared_ptr<const PluginSnapshot> snapshot) {
   while (!probe_writer_idle_.exchange(false, std::memory_order_relaxed)) std::this_thread::yield();
   in_flight_ = std::move(snapshot);
-  writer_.Write(in_flight_->devices, &written_tag_);
+  writer_.Write(in_flight_->devices(), &written_tag_);
 }
 #endif
 

@@ -10,11 +10,17 @@ std::shared_ptr<const PluginSnapshot> MakeSnapshot(
     uint64_t version, std::shared_ptr<const resources::ResourcePlan> plan) {
   auto snapshot = std::make_shared<PluginSnapshot>();
   snapshot->version = version;
-  grpc::Slice slice = SerializeDeviceList(*plan);
-  snapshot->devices = grpc::ByteBuffer(&slice, 1);  // takes a reference, no copy
   snapshot->device_count = plan->unit_count;
   snapshot->plan = std::move(plan);
   return snapshot;
+}
+
+const grpc::ByteBuffer& PluginSnapshot::devices() const {
+  std::call_once(encoded_, [this] {
+    grpc::Slice slice = SerializeDeviceList(*plan);
+    devices_ = grpc::ByteBuffer(&slice, 1);  // takes a reference, no copy
+  });
+  return devices_;
 }
 
 SnapshotStore::SnapshotStore(std::shared_ptr<const PluginSnapshot> initial)
@@ -28,6 +34,7 @@ std::shared_ptr<const PluginSnapshot> SnapshotStore::Current() const {
 }
 
 void SnapshotStore::Publish(std::shared_ptr<const PluginSnapshot> snapshot) {
+  snapshot->devices();  // outside the lock, and not in a watcher's reaction
   teedp::MutexLock lock(&mutex_);
   current_ = std::move(snapshot);
   for (Watcher* watcher : watchers_) watcher->OnSnapshot(current_);

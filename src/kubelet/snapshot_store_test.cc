@@ -37,9 +37,31 @@ TEST(SnapshotStoreTest, AddWatcherReturnsTheCurrentSnapshotEncoded) {
   auto current = store.AddWatcher(&watcher);
   EXPECT_EQ(current->version, 1u);
   EXPECT_EQ(current->device_count, 5u);
-  EXPECT_EQ(current->devices.Length(), BuildDeviceList(*current->plan).ByteSizeLong());
+  EXPECT_EQ(current->devices().Length(), BuildDeviceList(*current->plan).ByteSizeLong());
   store.RemoveWatcher(&watcher);
   EXPECT_TRUE(store.WaitForNoWatchers(absl::ZeroDuration()));
+}
+
+// The list is encoded on first use: streams opening at once, and the daemon's start-up, may all
+// ask first. One of them encodes; every caller gets that one complete buffer.
+TEST(SnapshotStoreTest, ConcurrentFirstCallersShareOneEncodedList) {
+  const std::shared_ptr<const PluginSnapshot> snapshot = Snapshot(1, 8192);
+  const size_t expected = BuildDeviceList(*snapshot->plan).ByteSizeLong();
+  constexpr int kCallers = 4;
+  std::vector<const grpc::ByteBuffer*> seen(kCallers, nullptr);
+  std::vector<size_t> lengths(kCallers, 0);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      seen[i] = &snapshot->devices();
+      lengths[i] = seen[i]->Length();
+    });
+  }
+  for (auto& thread : callers) thread.join();
+  for (int i = 0; i < kCallers; ++i) {
+    EXPECT_EQ(seen[i], seen[0]) << "caller " << i;
+    EXPECT_EQ(lengths[i], expected) << "caller " << i;
+  }
 }
 
 TEST(SnapshotStoreTest, EveryWatcherSeesTheLastPublishUnderConcurrentChurn) {
