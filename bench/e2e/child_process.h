@@ -1,4 +1,4 @@
-// Provides ChildProcess: a program started with fork/exec whose stdout and stderr go to a log
+// Provides ChildProcess: a program started with posix_spawn whose stdout and stderr go to a log
 // file, stopped the way the kubelet's container runtime stops a pod (SIGTERM, then SIGKILL after a
 // grace period).
 // Thread safety: not thread-safe; the owner uses it from one thread.
@@ -27,8 +27,8 @@ struct StopOutcome {
 class ChildProcess {
  public:
   // Starts argv[0] (a path, not searched in PATH) with `argv`, stdout and stderr truncated into
-  // `log_path`, and an empty signal mask. Internal when the log cannot be opened or fork fails;
-  // a failing exec shows up later as exit code 127.
+  // `log_path`, and an empty signal mask. Internal naming the program when it cannot be started:
+  // a missing or non-executable file, a log that cannot be created, or no process to be had.
   static absl::StatusOr<std::unique_ptr<ChildProcess>> Spawn(const std::vector<std::string>& argv,
                                                              const std::string& log_path);
   ~ChildProcess();  // Stop() when still running, so no child outlives its owner.
