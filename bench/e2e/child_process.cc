@@ -14,6 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "e2e/latency.h"
 
+// The environment the plugin inherits: <unistd.h> declares it only under _GNU_SOURCE, and POSIX
+// leaves declaring it to the program.
+extern "C" char** environ;
+
 namespace teedp::bench {
 namespace {
 
@@ -32,28 +36,40 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
   std::vector<char*> pointers;
   for (std::string& arg : copies) pointers.push_back(arg.data());
   pointers.push_back(nullptr);
+  // Opened here, close-on-exec, so a log that cannot be written is named as such; the child gets
+  // it as its stdout and stderr only.
+  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0) {
+    return absl::InternalError(absl::StrCat("cannot open ", log_path, ": ", std::strerror(errno)));
+  }
   // posix_spawn, not fork: glibc's shares the parent's memory until the exec (CLONE_VM |
   // CLONE_VFORK), as Go's os/exec in the kubelet and containerd does, so a start does not pay
   // for copying this bench's page tables, which grow with the device lists it has read.
   posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&files, STDOUT_FILENO, STDERR_FILENO);
-  // Signals blocked in the parent would stay blocked across exec; the plugin must see SIGTERM.
   posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
   sigset_t none;
   sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   pid_t pid = 0;
-  const int error = posix_spawn(&pid, pointers[0], &files, &attributes, pointers.data(), environ);
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&files);
+  int error = posix_spawn_file_actions_init(&files);
+  if (error == 0) {
+    error = posix_spawn_file_actions_adddup2(&files, log_fd, STDOUT_FILENO);
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&files, log_fd, STDERR_FILENO);
+    if (error == 0) error = posix_spawnattr_init(&attributes);
+    if (error == 0) {
+      // Signals blocked in the parent would stay blocked across exec; the plugin must see
+      // SIGTERM.
+      error = posix_spawnattr_setsigmask(&attributes, &none);
+      if (error == 0) error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+      if (error == 0) {
+        error = posix_spawn(&pid, pointers[0], &files, &attributes, pointers.data(), environ);
+      }
+      posix_spawnattr_destroy(&attributes);
+    }
+    posix_spawn_file_actions_destroy(&files);
+  }
+  close(log_fd);
   if (error != 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot start ", argv[0], " (log ", log_path, "): ", std::strerror(error)));
+    return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", std::strerror(error)));
   }
   return std::unique_ptr<ChildProcess>(new ChildProcess(pid));
 }

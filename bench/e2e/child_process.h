@@ -27,8 +27,8 @@ struct StopOutcome {
 class ChildProcess {
  public:
   // Starts argv[0] (a path, not searched in PATH) with `argv`, stdout and stderr truncated into
-  // `log_path`, and an empty signal mask. Internal naming the program when it cannot be started:
-  // a missing or non-executable file, a log that cannot be created, or no process to be had.
+  // `log_path`, and an empty signal mask. Internal naming the log when it cannot be created, or
+  // the program when it cannot be started (missing, not executable, no process to be had).
   static absl::StatusOr<std::unique_ptr<ChildProcess>> Spawn(const std::vector<std::string>& argv,
                                                              const std::string& log_path);
   ~ChildProcess();  // Stop() when still running, so no child outlives its owner.

@@ -37,8 +37,11 @@ void ListAndWatchStream::OnRequested(bool ok) {
   opened_ = std::chrono::steady_clock::now();
   environment_.counters->RecordStreamOpened();
   std::shared_ptr<const PluginSnapshot> first = environment_.store->AddWatcher(this);
-  // Encoded already unless this call beat the daemon's start-up to it: then it encodes here,
-  // once, before taking the lock a publish waits on.
+  // Encoded already, unless this call came while the daemon's start-up encodes the first list
+  // (app/plugin_daemon.cc). Then this thread encodes it or waits for that, once per stream, for
+  // up to one encoding: the one wait in a reaction, accepted because it can only happen at
+  // start-up, before the kubelet has the list, so no Allocate can be waiting behind it. Before
+  // the lock, which a publish waits on.
   first->devices();
   teedp::MutexLock lock(&mutex_);
   started_ = true;
@@ -62,6 +65,8 @@ void ListAndWatchStream::OnSnapshot(std::shared_ptr<const PluginSnapshot> snapsh
   if (snapshot->version != sent_version_) StartWriteLocked(std::move(snapshot));
 }
 
+// REQUIRES: snapshot->encoded() (Publish and OnRequested see to it), so devices() below never
+// encodes under the stream's lock.
 void ListAndWatchStream::StartWriteLocked(std::shared_ptr<const PluginSnapshot> snapshot) {
   // A closed gate means the server is shutting down: the call is cancelled and its done tag
   // follows, so there is nothing left to send.

@@ -16,9 +16,10 @@ std::shared_ptr<const PluginSnapshot> MakeSnapshot(
 }
 
 const grpc::ByteBuffer& PluginSnapshot::devices() const {
-  std::call_once(encoded_, [this] {
+  std::call_once(encode_once_, [this] {
     grpc::Slice slice = SerializeDeviceList(*plan);
     devices_ = grpc::ByteBuffer(&slice, 1);  // takes a reference, no copy
+    encoded_.store(true, std::memory_order_release);
   });
   return devices_;
 }

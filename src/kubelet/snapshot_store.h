@@ -1,12 +1,13 @@
-// Provides PluginSnapshot, the immutable state one resource serves (plan plus its encoded device
-// list), and SnapshotStore, which holds the current snapshot and tells every open ListAndWatch
-// stream when a new one is published.
+// Provides PluginSnapshot, the immutable state one resource serves (plan plus its device list,
+// encoded on first use), and SnapshotStore, which holds the current snapshot and tells every open
+// ListAndWatch stream when a new one is published.
 // Thread safety: all SnapshotStore methods are safe from any thread. Watchers are called with the
 // store's lock held, so OnSnapshot must not block or call back into the store.
 #pragma once
 
 #include <grpcpp/support/byte_buffer.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -25,18 +26,21 @@ struct PluginSnapshot {
   std::shared_ptr<const resources::ResourcePlan> plan;
   size_t device_count = 0;
 
-  // The serialized ListAndWatchResponse, encoded by the first caller and shared by every stream
-  // after it (a ByteBuffer copy only takes a reference). Why not at construction: at start-up
-  // the encoding (half a millisecond for 8,192 units) is not needed before Register, so the daemon
-  // calls this right after sending Register, while the kubelet answers. Safe from any thread;
-  // a caller that comes while another encodes waits for that one.
+  // The serialized ListAndWatchResponse, encoded by the first caller and shared by every caller
+  // after it (a ByteBuffer copy only takes a reference); the reference lives as long as the
+  // snapshot. The first call does the encoding: half a millisecond for 8,192 units, tens of
+  // milliseconds for the largest lists. Safe from any thread; a caller that comes while another
+  // encodes waits for that one.
   const grpc::ByteBuffer& devices() const;
+  // Whether devices() has been encoded; never waits.
+  bool encoded() const { return encoded_.load(std::memory_order_acquire); }
 
  private:
   // std::call_once (pthread_once), not absl's: TSan sees the former's ordering, while Debian's
   // abseil is not instrumented and absl::call_once would look like a race to it.
-  mutable std::once_flag encoded_;
+  mutable std::once_flag encode_once_;
   mutable grpc::ByteBuffer devices_;
+  mutable std::atomic<bool> encoded_{false};
 };
 
 // Builds a snapshot for `plan`; its device list is encoded on first use (devices()).
