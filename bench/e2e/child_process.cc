@@ -11,6 +11,7 @@
 #include <cstring>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "e2e/latency.h"
 
@@ -25,6 +26,10 @@ int DecodeWaitStatus(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
+}
+
+absl::Status CannotStart(const std::string& program, int error) {
+  return absl::InternalError(absl::StrCat("cannot start ", program, ": ", std::strerror(error)));
 }
 
 }  // namespace
@@ -42,35 +47,32 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
   if (log_fd < 0) {
     return absl::InternalError(absl::StrCat("cannot open ", log_path, ": ", std::strerror(errno)));
   }
+  absl::Cleanup close_log = [log_fd] { close(log_fd); };
   // posix_spawn, not fork: glibc's shares the parent's memory until the exec (CLONE_VM |
   // CLONE_VFORK), as Go's os/exec in the kubelet and containerd does, so a start does not pay
   // for copying this bench's page tables, which grow with the device lists it has read.
   posix_spawn_file_actions_t files;
+  if (const int error = posix_spawn_file_actions_init(&files); error != 0) {
+    return CannotStart(argv[0], error);
+  }
+  absl::Cleanup destroy_files = [&files] { posix_spawn_file_actions_destroy(&files); };
   posix_spawnattr_t attributes;
+  if (const int error = posix_spawnattr_init(&attributes); error != 0) {
+    return CannotStart(argv[0], error);
+  }
+  absl::Cleanup destroy_attributes = [&attributes] { posix_spawnattr_destroy(&attributes); };
+  // Signals blocked in the parent would stay blocked across exec; the plugin must see SIGTERM.
   sigset_t none;
   sigemptyset(&none);
+  int error = posix_spawn_file_actions_adddup2(&files, log_fd, STDOUT_FILENO);
+  if (error == 0) error = posix_spawn_file_actions_adddup2(&files, log_fd, STDERR_FILENO);
+  if (error == 0) error = posix_spawnattr_setsigmask(&attributes, &none);
+  if (error == 0) error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   pid_t pid = 0;
-  int error = posix_spawn_file_actions_init(&files);
   if (error == 0) {
-    error = posix_spawn_file_actions_adddup2(&files, log_fd, STDOUT_FILENO);
-    if (error == 0) error = posix_spawn_file_actions_adddup2(&files, log_fd, STDERR_FILENO);
-    if (error == 0) error = posix_spawnattr_init(&attributes);
-    if (error == 0) {
-      // Signals blocked in the parent would stay blocked across exec; the plugin must see
-      // SIGTERM.
-      error = posix_spawnattr_setsigmask(&attributes, &none);
-      if (error == 0) error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-      if (error == 0) {
-        error = posix_spawn(&pid, pointers[0], &files, &attributes, pointers.data(), environ);
-      }
-      posix_spawnattr_destroy(&attributes);
-    }
-    posix_spawn_file_actions_destroy(&files);
+    error = posix_spawn(&pid, pointers[0], &files, &attributes, pointers.data(), environ);
   }
-  close(log_fd);
-  if (error != 0) {
-    return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", std::strerror(error)));
-  }
+  if (error != 0) return CannotStart(argv[0], error);
   return std::unique_ptr<ChildProcess>(new ChildProcess(pid));
 }
 
